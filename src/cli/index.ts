@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+/**
+ * certfleet's command line. Each command lives in its own file and registers itself here; every
+ * error ends in handleError (one place decides messages and exit codes).
+ */
+import { Command, CommanderError } from 'commander';
+import { createRequire } from 'node:module';
+import { ConfigError } from '../errors.js';
+import { handleError } from './handle-error.js';
+import { registerInventory } from './inventory.js';
+import { registerValidate } from './validate.js';
+
+const require = createRequire(import.meta.url);
+const { version } = require('../../package.json') as { version: string };
+
+export function buildProgram(): Command {
+  const program = new Command('certfleet')
+    .description('Keep a fleet of servers on valid TLS certificates: ACME DNS-01, delivery, audits.')
+    .version(version, '-V, --version')
+    .option('-v, --verbose', 'show causes and request details on errors')
+    .showSuggestionAfterError()
+    .exitOverride();
+  registerInventory(program);
+  registerValidate(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  const verbose = argv.includes('-v') || argv.includes('--verbose');
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // help and version are "errors" for commander; usage errors are bad input (exit 4)
+      if (err.exitCode === 0) return 0;
+      return handleError(new ConfigError(err.message.replace(/^error: /, '')), { verbose });
+    }
+    return handleError(err, { verbose, tty: process.stderr.isTTY });
+  }
+}
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.exitCode = handleError(err);
+  },
+);

@@ -1,0 +1,105 @@
+/**
+ * JSON Schema validation (ajv) that reports every violation as an Issue located in the YAML source.
+ * Messages use dot paths (`all.hosts.web1.ansible_port: must be integer`).
+ */
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Issue, SourceLocation } from '../errors.js';
+import { locatePath } from './yaml.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** One shared Ajv instance: all errors, no coercion, schemas compiled once. */
+export const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true });
+const compiled = new Map<string, ValidateFunction>();
+
+/** Load and compile a schema from `src/config/schemas/NAME.schema.json` (cached). */
+export function schemaValidator(name: string): ValidateFunction {
+  let v = compiled.get(name);
+  if (!v) {
+    const schema = JSON.parse(readFileSync(join(here, 'schemas', `${name}.schema.json`), 'utf8')) as object;
+    v = ajv.compile(schema);
+    compiled.set(name, v);
+  }
+  return v;
+}
+
+/**
+ * Validate `value` and turn every ajv error into an Issue. `root` is the parsed document that
+ * `value` lives in and `prefix` is the path of `value` inside it (both used only for locations and
+ * dot paths); `fallback` is used when no position is known (values built in memory).
+ */
+export function validateWith(
+  validate: ValidateFunction,
+  value: unknown,
+  opts: { prefix?: (string | number)[]; fallback?: SourceLocation; root?: unknown } = {},
+): Issue[] {
+  if (validate(value)) return [];
+  const prefix = opts.prefix ?? [];
+  const seen = new Set<string>();
+  const issues: Issue[] = [];
+  for (const err of collapse(validate.errors ?? [])) {
+    const issue = toIssue(err, value, prefix, opts);
+    const key = `${issue.path}|${issue.message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      issues.push(issue);
+    }
+  }
+  return issues;
+}
+
+function pointerToPath(pointer: string): string[] {
+  if (!pointer) return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+function toIssue(
+  err: ErrorObject,
+  value: unknown,
+  prefix: (string | number)[],
+  opts: { fallback?: SourceLocation; root?: unknown },
+): Issue {
+  let path: (string | number)[] = pointerToPath(err.instancePath);
+  let message = err.message ?? 'invalid';
+  if (err.keyword === 'additionalProperties') {
+    const extra = String((err.params as { additionalProperty: string }).additionalProperty);
+    path = [...path, extra];
+    message = `unknown key "${extra}"`;
+  } else if (err.keyword === 'enum') {
+    const allowed = (err.params as { allowedValues: unknown[] }).allowedValues;
+    message = `must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`;
+  } else if (err.keyword === 'required') {
+    message = `missing required key "${(err.params as { missingProperty: string }).missingProperty}"`;
+  } else if (typeof err.parentSchema === 'object' && err.parentSchema && 'errorMessage' in err.parentSchema) {
+    message = String((err.parentSchema as { errorMessage: unknown }).errorMessage);
+  }
+  const root = opts.root ?? value;
+  const full = [...prefix, ...path];
+  const source = locatePath(root, opts.root ? full : path) ?? opts.fallback;
+  return { source, path: full.join('.'), message };
+}
+
+/**
+ * ajv reports one error per failed branch of a oneOf/anyOf; keep the most useful ones: when a
+ * oneOf/anyOf fails, report it once, unless a branch failed deeper (then the deeper errors speak).
+ */
+function collapse(errors: ErrorObject[]): ErrorObject[] {
+  const anyOf = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
+  if (!anyOf.length) return errors;
+  const out: ErrorObject[] = [];
+  for (const e of errors) {
+    if (e.keyword === 'anyOf' || e.keyword === 'oneOf') {
+      out.push({ ...e, message: (e.parentSchema as { errorMessage?: string })?.errorMessage ?? e.message });
+      continue;
+    }
+    const parent = anyOf.find((a) => e.schemaPath.startsWith(a.schemaPath.replace(/\/(anyOf|oneOf)$/, '')) && e.instancePath === a.instancePath);
+    if (!parent) out.push(e);
+  }
+  return out;
+}
