@@ -67,21 +67,25 @@ function toIssue(
 ): Issue {
   let path: (string | number)[] = pointerToPath(err.instancePath);
   let message = err.message ?? 'invalid';
+  // type/value errors point at the value; unknown or missing keys at the key
+  let at: 'key' | 'value' = 'value';
   if (err.keyword === 'additionalProperties') {
     const extra = String((err.params as { additionalProperty: string }).additionalProperty);
     path = [...path, extra];
     message = `unknown key "${extra}"`;
+    at = 'key';
   } else if (err.keyword === 'enum') {
     const allowed = (err.params as { allowedValues: unknown[] }).allowedValues;
     message = `must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`;
   } else if (err.keyword === 'required') {
     message = `missing required key "${(err.params as { missingProperty: string }).missingProperty}"`;
+    at = 'key';
   } else if (typeof err.parentSchema === 'object' && err.parentSchema && 'errorMessage' in err.parentSchema) {
     message = String((err.parentSchema as { errorMessage: unknown }).errorMessage);
   }
   const root = opts.root ?? value;
   const full = [...prefix, ...path];
-  const source = locatePath(root, opts.root ? full : path) ?? opts.fallback;
+  const source = locatePath(root, opts.root ? full : path, at) ?? opts.fallback;
   return { source, path: full.join('.'), message };
 }
 
@@ -98,7 +102,11 @@ function collapse(errors: ErrorObject[]): ErrorObject[] {
       out.push({ ...e, message: (e.parentSchema as { errorMessage?: string })?.errorMessage ?? e.message });
       continue;
     }
-    const parent = anyOf.find((a) => e.schemaPath.startsWith(a.schemaPath.replace(/\/(anyOf|oneOf)$/, '')) && e.instancePath === a.instancePath);
+    const parent = anyOf.find(
+      (a) =>
+        e.schemaPath.startsWith(a.schemaPath.replace(/\/(anyOf|oneOf)$/, '')) &&
+        e.instancePath === a.instancePath,
+    );
     if (!parent) out.push(e);
   }
   return out;

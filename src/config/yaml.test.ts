@@ -9,7 +9,11 @@ describe('parseYaml', () => {
     const all = (value as Record<string, Record<string, unknown>>).all;
     expect(locate(value, 'all')).toEqual({ file: 'inv.yml', line: 1, col: 1 });
     expect(locateValue(all, 'hosts')).toEqual({ file: 'inv.yml', line: 3, col: 5 });
-    expect(locatePath(value, ['all', 'hosts', 'web1', 'ansible_port'])).toEqual({ file: 'inv.yml', line: 4, col: 7 });
+    expect(locatePath(value, ['all', 'hosts', 'web1', 'ansible_port'])).toEqual({
+      file: 'inv.yml',
+      line: 4,
+      col: 7,
+    });
     expect(locate(all.children, 1)).toEqual({ file: 'inv.yml', line: 7, col: 7 });
   });
 

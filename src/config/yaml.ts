@@ -40,15 +40,22 @@ export function copyLocation(from: object, target: object): void {
   if (l) locations.set(target, l);
 }
 
-/** Locate a JSON-pointer-like path of keys inside a parsed document root. */
-export function locatePath(root: unknown, path: (string | number)[]): SourceLocation | undefined {
+/**
+ * Locate a path of keys inside a parsed document root: the last element's key (default) or its
+ * value (`at: 'value'`, where type errors should point).
+ */
+export function locatePath(
+  root: unknown,
+  path: (string | number)[],
+  at: 'key' | 'value' = 'key',
+): SourceLocation | undefined {
   let obj: unknown = root;
   let best = locate(root);
   for (let i = 0; i < path.length; i++) {
     const key = path[i];
     if (obj === null || typeof obj !== 'object') break;
     const last = i === path.length - 1;
-    best = (last ? locate(obj, key) : locateValue(obj, key)) ?? best;
+    best = (last && at === 'key' ? locate(obj, key) : locateValue(obj, key)) ?? best;
     obj = (obj as Record<string | number, unknown>)[key];
   }
   return best;
@@ -81,7 +88,9 @@ export async function readYamlFile(file: string): Promise<ParsedYaml> {
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new ConfigError([{ source: { file, line: 1, col: 1 }, message: `cannot read file: ${errnoText(err)}` }]);
+    throw new ConfigError([
+      { source: { file, line: 1, col: 1 }, message: `cannot read file: ${errnoText(err)}` },
+    ]);
   }
   return parseYaml(text, file);
 }
@@ -97,7 +106,8 @@ export function errnoText(err: unknown): string {
 function yamlIssue(e: YAMLError, file: string, lc: LineCounter): Issue {
   const { line, col } = lc.linePos(e.pos[0]);
   let message = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-  if (e.code === 'DUPLICATE_KEY') message = 'duplicate key' + (message.match(/: (.*)$/)?.[1] ? `: ${message.match(/: (.*)$/)?.[1]}` : '');
+  if (e.code === 'DUPLICATE_KEY')
+    message = 'duplicate key' + (message.match(/: (.*)$/)?.[1] ? `: ${message.match(/: (.*)$/)?.[1]}` : '');
   return { source: { file, line, col }, message: `YAML: ${message}` };
 }
 
