@@ -1,0 +1,187 @@
+/**
+ * Certificate store under `state_dir` (0700):
+ *   certs/NAME/live/{cert,chain,fullchain,privkey}.pem   regular files, privkey 0600
+ *   certs/NAME/archive/N/                                every version, with its meta.json
+ *   certs/NAME/meta.json                                  what the renewal policy reads
+ * A save writes archive/N fully, then a temp copy of live, then swaps live by rename and writes
+ * meta last. Killed at any point, the previous live certificate stays usable: a missing `live` is
+ * restored from `.live.prev`, and a meta that lags behind live is restored from the archive.
+ */
+import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ConfigError } from '../errors.js';
+import { certFacts } from './crypto.js';
+import { syncDir, writeFileAtomic } from './fs-atomic.js';
+import { acquireLock, type HeldLock } from './lock.js';
+
+/** meta.json of a certificate (no secrets). */
+export interface CertMeta {
+  name: string;
+  domains: string[];
+  serial: string;
+  not_before: string;
+  not_after: string;
+  key_type: string;
+  issuer: string;
+  directory: string;
+  email?: string;
+  profile?: string;
+  version: number;
+  issued_at: string;
+  last_check?: string;
+  ari?: {
+    cert_id: string;
+    window?: { start: string; end: string };
+    chosen?: string;
+    retry_after?: string;
+    explanation_url?: string;
+  };
+  /** the dns settings without secrets, so `certs renew` can reuse them */
+  dns?: Record<string, unknown>;
+  renew?: { ari?: boolean; fraction?: number };
+}
+
+/** The four PEM files of a version. */
+export interface CertFiles {
+  cert: string;
+  chain: string;
+  fullchain: string;
+  privkey: string;
+}
+
+const FILES: (keyof CertFiles)[] = ['cert', 'chain', 'fullchain', 'privkey'];
+
+/** Steps of save(), reported to `onStep` (the crash tests kill the process at each). */
+export type SaveStep =
+  'archive-written' | 'live-staged' | 'live-moved-away' | 'live-swapped' | 'meta-written';
+
+/** Certificate names become directory names: keep them boring. */
+export function checkName(name: string): void {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(name)) {
+    throw new ConfigError(`certificate name "${name}" must match [A-Za-z0-9][A-Za-z0-9._-]*`);
+  }
+}
+
+async function exists(p: string): Promise<boolean> {
+  return stat(p).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** The store rooted at `stateDir`. */
+export class CertStore {
+  constructor(readonly stateDir: string) {}
+
+  dir(name: string): string {
+    checkName(name);
+    return join(this.stateDir, 'certs', name);
+  }
+
+  /** Paths of the live files (what web servers are pointed at). */
+  livePaths(name: string): CertFiles {
+    const live = join(this.dir(name), 'live');
+    return {
+      cert: join(live, 'cert.pem'),
+      chain: join(live, 'chain.pem'),
+      fullchain: join(live, 'fullchain.pem'),
+      privkey: join(live, 'privkey.pem'),
+    };
+  }
+
+  /** Names of stored certificates. */
+  async names(): Promise<string[]> {
+    try {
+      return (await readdir(join(this.stateDir, 'certs'))).filter((n) => !n.startsWith('.')).sort();
+    } catch {
+      return [];
+    }
+  }
+
+  /** The stored meta, or undefined. Read-only: never repairs (that needs the lock). */
+  async readMeta(name: string): Promise<CertMeta | undefined> {
+    try {
+      return JSON.parse(await readFile(join(this.dir(name), 'meta.json'), 'utf8')) as CertMeta;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+  }
+
+  /** Take the per-certificate lock (LockError when another live run holds it). */
+  async lock(name: string): Promise<HeldLock> {
+    await mkdir(this.dir(name), { recursive: true, mode: 0o700 });
+    return acquireLock(join(this.dir(name), '.lock'), `certificate "${name}"`);
+  }
+
+  /** Finish or undo an interrupted save. Call with the lock held. */
+  async recover(name: string): Promise<void> {
+    const d = this.dir(name);
+    const live = join(d, 'live');
+    if (!(await exists(live)) && (await exists(join(d, '.live.prev'))))
+      await rename(join(d, '.live.prev'), live);
+    await rm(join(d, '.live.new'), { recursive: true, force: true });
+    await rm(join(d, '.live.prev'), { recursive: true, force: true });
+    if (!(await exists(join(live, 'cert.pem')))) return;
+    const serial = certFacts(await readFile(join(live, 'cert.pem'), 'utf8')).serial;
+    const meta = await this.readMeta(name);
+    if (meta?.serial === serial) return;
+    // killed between the live swap and the meta write: the archive holds the matching meta
+    for (const v of await readdir(join(d, 'archive')).catch(() => [] as string[])) {
+      const m = JSON.parse(
+        await readFile(join(d, 'archive', v, 'meta.json'), 'utf8').catch(() => '{}'),
+      ) as CertMeta;
+      if (m.serial === serial) {
+        await writeFileAtomic(join(d, 'meta.json'), `${JSON.stringify(m, null, 2)}\n`, 0o644);
+        return;
+      }
+    }
+  }
+
+  /** Store a new version and make it live. Call with the lock held. */
+  async save(
+    name: string,
+    files: CertFiles,
+    meta: Omit<CertMeta, 'version'>,
+    onStep?: (s: SaveStep) => void,
+  ): Promise<CertMeta> {
+    const d = this.dir(name);
+    await mkdir(join(d, 'archive'), { recursive: true, mode: 0o700 });
+    await this.recover(name);
+    const versions = (await readdir(join(d, 'archive'))).map(Number).filter(Number.isInteger);
+    const version = Math.max(0, ...versions) + 1;
+    const full: CertMeta = { ...meta, version };
+    const metaText = `${JSON.stringify(full, null, 2)}\n`;
+    const archive = join(d, 'archive', String(version));
+    await this.writeVersion(archive, files);
+    await writeFileAtomic(join(archive, 'meta.json'), metaText);
+    onStep?.('archive-written');
+    const staged = join(d, '.live.new');
+    await rm(staged, { recursive: true, force: true });
+    await this.writeVersion(staged, files);
+    onStep?.('live-staged');
+    const live = join(d, 'live');
+    if (await exists(live)) {
+      await rename(live, join(d, '.live.prev'));
+      onStep?.('live-moved-away');
+    }
+    await rename(staged, live);
+    await syncDir(d);
+    onStep?.('live-swapped');
+    await writeFileAtomic(join(d, 'meta.json'), metaText);
+    onStep?.('meta-written');
+    await rm(join(d, '.live.prev'), { recursive: true, force: true });
+    return full;
+  }
+
+  /** Update meta.json only (ARI window, last check). Call with the lock held. */
+  async writeMeta(name: string, meta: CertMeta): Promise<void> {
+    await writeFileAtomic(join(this.dir(name), 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
+  }
+
+  private async writeVersion(dir: string, files: CertFiles): Promise<void> {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    for (const f of FILES)
+      await writeFileAtomic(join(dir, `${f}.pem`), files[f], f === 'privkey' ? 0o600 : 0o644);
+  }
+}
