@@ -1,7 +1,16 @@
 /**
  * The list of built-in modules: one import and one array entry per module file.
  */
+import { assertModule } from './assert.js';
+import { debugModule } from './debug.js';
+import { failModule } from './fail.js';
+import { setFactModule } from './set-fact.js';
 import type { ModuleDef } from './types.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const builtinModules: ModuleDef<any>[] = [];
+export const builtinModules: ModuleDef<any>[] = [
+  debugModule,
+  setFactModule,
+  assertModule,
+  failModule,
+];

@@ -1,0 +1,200 @@
+/**
+ * One task on one host: conditions, loop, argument rendering and validation, the module call, then
+ * changed_when/failed_when, register, notify and facts. Failures are data here (an outcome), so the
+ * play runner decides about rescue, ignore_errors and aborting.
+ */
+import { join } from 'node:path';
+import type { Connection } from '../connections/connection.js';
+import { CertfleetError, ConnectionError, ModuleError, formatIssue, formatLocation, messageOf } from '../errors.js';
+import { getModule } from '../modules/registry.js';
+import type { ModuleResult } from '../modules/types.js';
+import { redact, redactValue, registerSecret } from '../output/redact.js';
+import type { EventSink, HostStatus } from '../output/events.js';
+import { validateModuleArgs } from '../playbook/module-args.js';
+import type { Play, Task } from '../playbook/types.js';
+import { evaluateAll } from './condition.js';
+import type { HostState, RunScope } from './host-state.js';
+import { TemplateError, renderString, renderValue } from './template.js';
+
+/** Everything a task needs from the run around it. */
+export interface TaskEnv {
+  play: Play;
+  scope: RunScope;
+  emit: EventSink;
+  check: boolean;
+  diff: boolean;
+  /** the control node, for `delegate_to: localhost` and control-node modules */
+  local: Connection;
+  /** aborted only on a hard interrupt; in-flight modules may stop early */
+  signal: AbortSignal;
+  warn(message: string): void;
+}
+
+/** The result of a task on a host, before rescue/ignore_errors are applied. */
+export interface TaskOutcome {
+  status: 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable';
+  msg?: string;
+  data: Record<string, unknown>;
+  /** the failure came from the playbook itself (undefined variable, bad expression): exit 4 */
+  badInput?: boolean;
+}
+
+/** The name shown for a task: `role : name`, or the module name when unnamed. */
+export function taskLabel(t: Task): string {
+  const base = t.name ?? t.module;
+  return t.roleDir ? `${t.roleDir.split('/').pop()} : ${base}` : base;
+}
+
+/** Run `t` on `h` (every loop item), emit one host_result per item, update register/notify/facts. */
+export async function runTaskOnHost(t: Task, h: HostState, env: TaskEnv): Promise<TaskOutcome> {
+  const label = taskLabel(t);
+  const where = formatLocation(t.source);
+  const vars = h.taskVars(env.play, t, env.scope);
+  const report = (o: TaskOutcome, item?: unknown, diff?: ModuleResult['diff']): void => {
+    const status: HostStatus = o.status === 'failed' && t.ignoreErrors ? 'ignored' : o.status;
+    env.emit({
+      event: 'host_result',
+      task: label,
+      host: h.name,
+      status,
+      msg: o.msg === undefined ? undefined : redact(o.msg),
+      item: item === undefined ? undefined : redact(itemLabel(t, item, vars)),
+      delegated_to: t.delegateTo,
+      diff: diff?.map((d) => ({ path: d.path, unified: redact(d.unified) })),
+      result: redactValue(o.data),
+    });
+  };
+  const fail = (err: unknown): TaskOutcome => {
+    const bad = err instanceof TemplateError;
+    const msg = bad ? `${where}: ${messageOf(err)}` : messageOf(err);
+    return { status: err instanceof ConnectionError ? 'unreachable' : 'failed', msg, data: { failed: true, msg }, badInput: bad };
+  };
+
+  let outcome: TaskOutcome;
+  try {
+    if (t.loop === undefined) {
+      if (!evaluateAll(t.when, vars)) {
+        outcome = { status: 'skipped', data: { skipped: true, changed: false } };
+        report(outcome);
+      } else {
+        const r = await execute(t, h, vars, env);
+        report(r.outcome, undefined, r.diff);
+        outcome = r.outcome;
+      }
+    } else {
+      const items = renderValue(t.loop, vars);
+      if (!Array.isArray(items)) throw new TemplateError(`loop must be a list, got ${JSON.stringify(items)}`);
+      const results: Record<string, unknown>[] = [];
+      let changed = false;
+      let failed: TaskOutcome | undefined;
+      for (const item of items) {
+        const iv = { ...vars, [t.loopVar]: item };
+        let o: TaskOutcome;
+        let diff: ModuleResult['diff'];
+        if (!evaluateAll(t.when, iv)) o = { status: 'skipped', data: { skipped: true, changed: false } };
+        else ({ outcome: o, diff } = await execute(t, h, iv, env));
+        report(o, item, diff);
+        results.push({ ...o.data, [t.loopVar]: item });
+        changed ||= o.status === 'changed';
+        if (o.status === 'unreachable') return o;
+        if (o.status === 'failed') failed ??= o;
+      }
+      const all = results.length > 0 && results.every((r) => r.skipped === true);
+      const data = { results, changed, failed: !!failed, skipped: all, msg: failed?.msg ?? 'All items completed' };
+      outcome = failed
+        ? { ...failed, data }
+        : { status: all || !items.length ? 'skipped' : changed ? 'changed' : 'ok', data };
+    }
+  } catch (err) {
+    outcome = fail(err);
+    report(outcome);
+  }
+  if (t.register && outcome.status !== 'unreachable') h.hostFacts[t.register] = outcome.data;
+  if (outcome.status === 'changed') for (const n of t.notify) h.notified.add(renderString(n, vars));
+  return outcome;
+}
+
+function itemLabel(t: Task, item: unknown, vars: Record<string, unknown>): string {
+  if (t.loopLabel) return renderString(t.loopLabel, { ...vars, [t.loopVar]: item });
+  return typeof item === 'string' ? item : JSON.stringify(item);
+}
+
+async function execute(
+  t: Task,
+  h: HostState,
+  vars: Record<string, unknown>,
+  env: TaskEnv,
+): Promise<{ outcome: TaskOutcome; diff?: ModuleResult['diff'] }> {
+  const def = getModule(t.module)!;
+  const check = t.checkMode ?? env.check;
+  const diff = t.diff ?? env.play.diff ?? env.diff;
+  const args = renderValue(t.args, vars) as Record<string, unknown>;
+  const issues = validateModuleArgs(def, args, { fallback: t.source }, true);
+  if (issues.length) throw new TemplateError(issues.map((i) => `${t.module}: ${formatIssue({ ...i, source: undefined })}`).join('; '));
+  for (const p of def.secretParams ?? []) registerSecret(args[p]);
+  if (check && def.checkMode === 'none') {
+    return { outcome: { status: 'skipped', msg: 'skipped: module does not support check mode', data: { skipped: true, changed: false } } };
+  }
+  const local = def.controlNode || t.delegateTo === 'localhost' || t.delegateTo === '127.0.0.1';
+  if (t.delegateTo && !local) throw new TemplateError(`delegate_to: only "localhost" is supported, got "${t.delegateTo}"`);
+  const conn = local ? env.local : h.connection(vars);
+  const become = t.become ?? env.play.become ?? vars.ansible_become === true;
+  const base = env.scope.playbookDir;
+  const role = t.roleDir;
+  let result: ModuleResult;
+  let data: Record<string, unknown>;
+  let status: TaskOutcome['status'];
+  let msg: string | undefined;
+  try {
+    result = await def.run({
+      params: args,
+      host: h.name,
+      vars,
+      facts: h.facts,
+      conn,
+      check,
+      diff,
+      become,
+      searchPaths: {
+        files: [...(role ? [join(role, 'files')] : []), join(base, 'files'), t.baseDir, base],
+        templates: [...(role ? [join(role, 'templates')] : []), join(base, 'templates'), t.baseDir, base],
+      },
+      playbookDir: base,
+      render: (s: string) => renderString(s, vars),
+      warn: env.warn,
+      signal: env.signal,
+    });
+    for (const w of result.warnings ?? []) env.warn(w);
+    status = result.skipped ? 'skipped' : result.changed ? 'changed' : 'ok';
+    msg = result.msg;
+    data = { changed: result.changed, failed: false, ...(result.msg === undefined ? {} : { msg: result.msg }), ...result.data };
+  } catch (err) {
+    if (err instanceof ConnectionError || !(err instanceof CertfleetError) || err instanceof TemplateError) throw err;
+    status = 'failed';
+    msg = err.format();
+    data = { changed: false, failed: true, msg, ...(err instanceof ModuleError ? err.data : {}) };
+    result = { changed: false };
+  }
+  if (t.changedWhen || t.failedWhen) {
+    const cv = t.register ? { ...vars, [t.register]: data } : { ...vars, ...data };
+    if (t.changedWhen && status !== 'failed' && status !== 'skipped') {
+      status = evaluateAll(t.changedWhen, cv) ? 'changed' : 'ok';
+      data.changed = status === 'changed';
+    }
+    if (t.failedWhen && status !== 'skipped') {
+      const failed = evaluateAll(t.failedWhen, cv);
+      if (failed && status !== 'failed') msg = `failed_when: ${t.failedWhen.join(' and ')}`;
+      status = failed ? 'failed' : status === 'failed' ? 'ok' : status;
+      data.failed = failed;
+    }
+  }
+  const facts = data.ansible_facts as Record<string, unknown> | undefined;
+  if (facts && status !== 'failed') {
+    if (t.module.endsWith('set_fact')) Object.assign(h.hostFacts, facts);
+    else {
+      Object.assign(h.facts, facts);
+      env.scope.hostvars[h.name] = { ...env.scope.hostvars[h.name], ...h.factVars() };
+    }
+  }
+  return { outcome: { status, msg, data }, diff: diff ? result.diff : undefined };
+}

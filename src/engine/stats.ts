@@ -1,0 +1,44 @@
+/**
+ * Per-host counters shown in the PLAY RECAP, with Ansible's meaning: `ok` counts every task that
+ * ran without failing (changed ones too), `changed` those that changed something.
+ */
+
+/** The recap line of one host. */
+export interface HostStats {
+  ok: number;
+  changed: number;
+  unreachable: number;
+  failed: number;
+  skipped: number;
+  rescued: number;
+  ignored: number;
+}
+
+/** Counters for every host of the run, in first-seen order. */
+export class Stats {
+  readonly hosts = new Map<string, HostStats>();
+
+  /** The counters of a host (created at zero). */
+  of(host: string): HostStats {
+    let s = this.hosts.get(host);
+    if (!s) {
+      s = { ok: 0, changed: 0, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0 };
+      this.hosts.set(host, s);
+    }
+    return s;
+  }
+
+  /** Count one task result. */
+  count(host: string, status: 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable' | 'ignored'): void {
+    const s = this.of(host);
+    if (status === 'changed') {
+      s.ok++;
+      s.changed++;
+    } else s[status]++;
+  }
+
+  /** Plain object for the recap event. */
+  toJSON(): Record<string, HostStats> {
+    return Object.fromEntries(this.hosts);
+  }
+}
