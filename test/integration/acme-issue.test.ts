@@ -1,0 +1,167 @@
+// acme_certificate against a real Pebble validating DNS-01 through a real bind9 (rfc2136 + TSIG).
+import { X509Certificate } from 'node:crypto';
+import { readdirSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CertStore } from '../../src/acme/store.js';
+import { keyMatchesCert, splitPem } from '../../src/acme/crypto.js';
+import { AcmeProblemError, DnsProviderError, LockError, messageOf } from '../../src/errors.js';
+import { acmeCertificateModule as mod } from '../../src/modules/acme_certificate.js';
+import { redact } from '../../src/output/redact.js';
+import { countRequests, labParams, moduleContext, startAcmeLab, type AcmeLab } from './acme-lab.js';
+
+let lab: AcmeLab;
+const logs: string[] = [];
+beforeAll(async () => {
+  lab = await startAcmeLab();
+});
+afterAll(async () => {
+  await lab?.stop();
+});
+
+function run(extra: Parameters<typeof labParams>[1] = {}, check = false) {
+  const warnings: string[] = [];
+  return mod
+    .run(moduleContext(labParams(lab, extra), { check, playbookDir: lab.dir, warnings }))
+    .then((r) => {
+      logs.push(JSON.stringify(r), ...warnings);
+      return r;
+    });
+}
+
+/** Verify leaf → intermediates → Pebble's root (fetched from /roots/0) by signature and names. */
+function chainsTo(fullchain: string, rootPem: string): boolean {
+  const certs = [...splitPem(fullchain), rootPem].map((p) => new X509Certificate(p));
+  for (let i = 0; i + 1 < certs.length; i++) {
+    if (!certs[i].checkIssued(certs[i + 1]) || !certs[i].verify(certs[i + 1].publicKey)) return false;
+  }
+  const root = certs[certs.length - 1];
+  return root.verify(root.publicKey);
+}
+
+describe('acme_certificate (Pebble + bind9, real DNS-01)', () => {
+  it('issues one wildcard + apex certificate in one order, cleans the TXT records, stores it', async () => {
+    const req = countRequests();
+    try {
+      const r = await run();
+      expect(r.changed).toBe(true);
+      expect(r.data).toMatchObject({ action: 'issue', reason: 'no certificate', name: 'wild' });
+      expect(req.count('/order-plz')).toBe(1);
+    } finally {
+      req.stop();
+    }
+    const store = new CertStore(join(lab.dir, 'state'));
+    const paths = store.livePaths('wild');
+    const cert = new X509Certificate(readFileSync(paths.cert));
+    expect(cert.subjectAltName?.split(', ').sort()).toEqual(['DNS:*.example.test', 'DNS:example.test']);
+    expect(chainsTo(readFileSync(paths.fullchain, 'utf8'), await lab.pebble.rootPem())).toBe(true);
+    expect(cert.publicKey.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
+    expect(statSync(paths.privkey).mode & 0o777).toBe(0o600);
+    expect(statSync(join(lab.dir, 'state')).mode & 0o777).toBe(0o700);
+    expect(keyMatchesCert(readFileSync(paths.privkey, 'utf8'), readFileSync(paths.cert, 'utf8'))).toBe(true);
+    expect(await lab.bind.txt('_acme-challenge.example.test.')).toEqual([]);
+  });
+
+  it('is idempotent: the second run orders nothing', async () => {
+    const req = countRequests();
+    try {
+      const r = await run();
+      expect(r.changed).toBe(false);
+      expect(r.msg).toMatch(/^wild: up to date \(\d+ of \d+ days left \(renew at 1\/3\)\)$/);
+      expect(req.count('/order-plz')).toBe(0);
+      expect(req.count('/sign-me-up')).toBe(0);
+    } finally {
+      req.stop();
+    }
+  });
+
+  it('check mode reports what it would do and calls no ACME endpoint, writes nothing', async () => {
+    const req = countRequests();
+    try {
+      const r = await run({ name: 'fresh', domains: ['fresh.example.org'] }, true);
+      expect(r).toMatchObject({ changed: true, msg: 'fresh: would issue (no certificate)' });
+      const k = await run({ key_type: 'rsa2048' }, true);
+      expect(k.msg).toBe('wild: would renew (key type changed ec256→rsa2048)');
+      expect(req.paths.filter((p) => p.startsWith('POST'))).toEqual([]);
+      expect(existsSync(join(lab.dir, 'state/certs/fresh'))).toBe(false);
+    } finally {
+      req.stop();
+    }
+  });
+
+  it('renews on a key type change (rsa2048) and keeps the previous version in the archive', async () => {
+    const r = await run({ key_type: 'rsa2048' });
+    expect(r.data).toMatchObject({
+      action: 'renew',
+      reason: 'key type changed ec256→rsa2048',
+      changed: true,
+    });
+    const store = new CertStore(join(lab.dir, 'state'));
+    const cert = new X509Certificate(readFileSync(store.livePaths('wild').cert));
+    expect(cert.publicKey.asymmetricKeyDetails?.modulusLength).toBe(2048);
+    expect(readdirSync(join(lab.dir, 'state/certs/wild/archive')).sort()).toEqual(['1', '2']);
+    expect((await store.readMeta('wild'))?.serial).toBe(cert.serialNumber.toLowerCase());
+  });
+
+  it('renews by lifetime when 1/3 of it is left (not_after moved in meta)', async () => {
+    const metaPath = join(lab.dir, 'state/certs/wild/meta.json');
+    const meta = JSON.parse(readFileSync(metaPath, 'utf8'));
+    const now = Date.now();
+    meta.not_before = new Date(now - 80 * 86_400_000).toISOString();
+    meta.not_after = new Date(now + 10 * 86_400_000).toISOString();
+    writeFileSync(metaPath, JSON.stringify(meta));
+    const check = await run({ key_type: 'rsa2048' }, true);
+    expect(check.msg).toMatch(/^wild: would renew \((9\.\d|10) of 90 days left \(renew at 1\/3\)\)$/);
+    const r = await run({ key_type: 'rsa2048' });
+    expect(r.data).toMatchObject({ action: 'renew', changed: true });
+    expect((await run({ key_type: 'rsa2048' })).changed).toBe(false);
+  });
+
+  it('a domain outside the served zones fails clearly and leaves no TXT record behind', async () => {
+    const err = await run({ name: 'bad', domains: ['ok.example.org', 'www.not-served.example'] }).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(DnsProviderError);
+    expect(messageOf(err)).toMatch(/not-served\.example/);
+    expect(await lab.bind.txt('_acme-challenge.ok.example.org.')).toEqual([]);
+    expect(existsSync(join(lab.dir, 'state/certs/bad/live'))).toBe(false);
+  });
+
+  it('an unsupported profile fails listing what the directory offers, before any order', async () => {
+    const err = await run({ name: 'prof', domains: ['p.example.org'], profile: 'shortlived' }).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(AcmeProblemError);
+    expect((err as Error).message).toBe(
+      'acme: order for p.example.org: profile "shortlived" is not offered by the directory (it advertises no profiles)',
+    );
+  });
+
+  it('two runs at once: one orders, the other gets LockError (exit 6), never two orders', async () => {
+    const req = countRequests();
+    try {
+      const results = await Promise.allSettled([
+        run({ key_type: 'rsa2048', renew: { force: true } }),
+        run({ key_type: 'rsa2048', renew: { force: true } }),
+      ]);
+      const rejected = results.filter((x) => x.status === 'rejected');
+      expect(rejected).toHaveLength(1);
+      expect((rejected[0] as PromiseRejectedResult).reason).toBeInstanceOf(LockError);
+      expect(((rejected[0] as PromiseRejectedResult).reason as LockError).exitCode).toBe(6);
+      expect(req.count('/order-plz')).toBe(1);
+    } finally {
+      req.stop();
+    }
+  });
+
+  it('never shows the private key or the TSIG secret in results, warnings or errors', () => {
+    const privkey = readFileSync(new CertStore(join(lab.dir, 'state')).livePaths('wild').privkey, 'utf8');
+    const all = logs.join('\n');
+    expect(all).not.toContain(lab.bind.tsig.secret);
+    expect(all).not.toContain(privkey.split('\n')[1]);
+    expect(redact(`x ${lab.bind.tsig.secret} y`)).toBe('x ******** y');
+    const meta = readFileSync(join(lab.dir, 'state/certs/wild/meta.json'), 'utf8');
+    expect(meta).not.toContain(lab.bind.tsig.secret);
+    expect(JSON.parse(meta).dns).toMatchObject({ provider: 'rfc2136', tsig_key_name: lab.bind.tsig.name });
+  });
+});
