@@ -22,7 +22,8 @@ import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RecordType } from 'dns-packet';
-import { query, txtValues, type DnsAnswer } from '../dns/resolver.js';
+import * as dnsPacket from 'dns-packet';
+import { exchange, newId, query, txtValues, type DnsAnswer, type ServerAddress } from '../dns/resolver.js';
 
 /** A TSIG key as named and the rfc2136 provider want it. */
 export interface TsigKey {
@@ -46,8 +47,11 @@ export interface Bind9Options {
   extraRecords?: string[];
   /** a second authoritative server, ns2.<zone> (another port on 127.0.0.1) */
   second?: 'secondary' | 'stale';
-  /** seconds the primary waits before sending NOTIFY to the secondary (default 1) */
-  notifyDelay?: number;
+  /**
+   * whether the primary NOTIFYs the secondary itself (default true). Off, the secondary only
+   * learns of changes when `notifySecondary()` is called: tests get a lag they control.
+   */
+  autoNotify?: boolean;
 }
 
 /** A running lab server (plus the optional second one). */
@@ -68,6 +72,8 @@ export interface Bind9Lab {
   query(name: string, type: RecordType, server?: string): Promise<DnsAnswer>;
   /** the TXT values the primary (or `server`) serves for `fqdn` */
   txt(fqdn: string, server?: string): Promise<string[]>;
+  /** send NOTIFY for every zone to the secondary (which then transfers the changes) */
+  notifySecondary(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -129,6 +135,10 @@ export async function startBind9(opts: Bind9Options): Promise<Bind9Lab> {
       ),
       query: q,
       txt: async (fqdn, server) => txtValues(await q(fqdn, 'TXT', server), fqdn),
+      notifySecondary: async () => {
+        if (!second) throw new Error('this lab has no secondary');
+        for (const zone of zones) await sendNotify({ host: '127.0.0.1', port: second.port }, zone);
+      },
       stop,
     };
   } catch (err) {
@@ -191,8 +201,8 @@ function primaryConf(
     .join('');
   const grants = keys.map((k) => `grant "${k.name}" zonesub TXT;`).join(' ');
   const notify =
-    opts.second === 'secondary'
-      ? `notify explicit; also-notify { 127.0.0.1 port ${port2}; }; notify-delay ${opts.notifyDelay ?? 1};`
+    opts.second === 'secondary' && opts.autoNotify !== false
+      ? `notify explicit; also-notify { 127.0.0.1 port ${port2}; }; notify-delay 0;`
       : 'notify no;';
   const zoneConf = zones
     .map(
@@ -235,7 +245,11 @@ function runNamed(dir: string): Promise<ChildProcess> {
     }, 15_000);
     child.stderr.on('data', (chunk: Buffer) => {
       // the whole log stays in the lab dir for post-mortems
-      appendFileSync(join(dir, 'named.log'), chunk);
+      try {
+        appendFileSync(join(dir, 'named.log'), chunk);
+      } catch {
+        // the lab dir is already gone (stop() removes it while named logs its shutdown)
+      }
       log += chunk.toString();
       if (/\brunning\b/.test(log)) {
         clearTimeout(timer);
@@ -289,6 +303,17 @@ async function waitTransferred(server: string, zones: string[]): Promise<void> {
       await new Promise((r) => setTimeout(r, 100));
     }
   }
+}
+
+/** A NOTIFY (RFC 1996: opcode 4, AA, question = the zone's SOA), as a primary sends it. */
+async function sendNotify(server: ServerAddress, zone: string): Promise<void> {
+  const msg = dnsPacket.encode({
+    type: 'query',
+    id: newId(),
+    flags: (4 << 11) | dnsPacket.AUTHORITATIVE_ANSWER,
+    questions: [{ type: 'SOA', name: zone, class: 'IN' }],
+  });
+  await exchange(server, msg, { timeoutMs: 2000 });
 }
 
 /** SIGTERM, then SIGKILL after 5 s; resolves when the process is gone. */
