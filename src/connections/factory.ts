@@ -1,0 +1,82 @@
+/**
+ * Picks a host's connection from its inventory variables, with Ansible's names so that Ansible
+ * inventories work unchanged: `ansible_connection`, `ansible_host`, `ansible_port`, `ansible_user`,
+ * `ansible_ssh_private_key_file`, `ansible_become_password`, `ansible_ssh_timeout`.
+ */
+import { ConfigError } from '../errors.js';
+import type { Connection } from './connection.js';
+import { LocalConnection } from './local.js';
+import { SshConnection } from './ssh.js';
+
+/** Run-wide SSH settings (CLI flags / config); host variables override per host. */
+export interface ConnectionDefaults {
+  knownHostsFile?: string;
+  acceptNewHostKeys?: boolean;
+  connectTimeoutMs?: number;
+  /** user when the host sets none */
+  user?: string;
+  privateKeyPath?: string;
+}
+
+function str(vars: Record<string, unknown>, host: string, ...names: string[]): string | undefined {
+  for (const n of names) {
+    const v = vars[n];
+    if (v === undefined || v === null) continue;
+    if (typeof v !== 'string' && typeof v !== 'number')
+      throw new ConfigError(`hosts.${host}.${n}: must be a string`);
+    return String(v);
+  }
+  return undefined;
+}
+
+function int(
+  vars: Record<string, unknown>,
+  host: string,
+  name: string,
+  min: number,
+  max: number,
+): number | undefined {
+  const v = vars[name];
+  if (v === undefined || v === null) return undefined;
+  const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max)
+    throw new ConfigError(`hosts.${host}.${name}: must be an integer from ${min} to ${max}`);
+  return n;
+}
+
+/** The connection for one host: LocalConnection for `ansible_connection: local`, else SSH. */
+export function connectionFor(
+  hostName: string,
+  hostVars: Record<string, unknown>,
+  defaults: ConnectionDefaults = {},
+): Connection {
+  const kind = str(hostVars, hostName, 'ansible_connection') ?? 'ssh';
+  if (kind === 'local') return new LocalConnection(hostName);
+  if (kind !== 'ssh' && kind !== 'paramiko' && kind !== 'smart')
+    throw new ConfigError(
+      `hosts.${hostName}.ansible_connection: unsupported connection "${kind}" (use ssh or local)`,
+    );
+  const timeoutS =
+    int(hostVars, hostName, 'ansible_ssh_timeout', 1, 3600) ??
+    int(hostVars, hostName, 'ansible_timeout', 1, 3600);
+  return new SshConnection(hostName, {
+    host: str(hostVars, hostName, 'ansible_host', 'ansible_ssh_host') ?? hostName,
+    port:
+      int(hostVars, hostName, 'ansible_port', 1, 65535) ??
+      int(hostVars, hostName, 'ansible_ssh_port', 1, 65535),
+    user: str(hostVars, hostName, 'ansible_user', 'ansible_ssh_user') ?? defaults.user,
+    privateKeyPath:
+      str(hostVars, hostName, 'ansible_ssh_private_key_file', 'ansible_private_key_file') ??
+      defaults.privateKeyPath,
+    knownHostsFile: defaults.knownHostsFile,
+    acceptNewHostKeys: defaults.acceptNewHostKeys,
+    connectTimeoutMs: timeoutS === undefined ? defaults.connectTimeoutMs : timeoutS * 1000,
+    becomePassword: str(
+      hostVars,
+      hostName,
+      'ansible_become_password',
+      'ansible_become_pass',
+      'ansible_sudo_pass',
+    ),
+  });
+}
