@@ -1,0 +1,101 @@
+/**
+ * `copy` delivery of a stored certificate: one round trip compares the sha256 of every file on the
+ * host, only differing files are sent (temp name, mode and owner set, then rename), and the previous
+ * set is kept in `DIR/.prev/`. Shared by `cert_deploy` and the `tls_site` transaction.
+ */
+import type { Connection } from '../connections/connection.js';
+import { ModuleError } from '../errors.js';
+import type { FileDiff } from '../modules/types.js';
+import type { CertLayout, CertPaths } from './cert-files.js';
+import { certFiles, certPaths, prevSnapshotLines } from './cert-files.js';
+import type { StoredCert } from './cert-store.js';
+import { describeCert } from './cert-store.js';
+import type { FilePlan } from './plan.js';
+import { planDiffs, planFiles, planIsEmpty } from './plan.js';
+import { applyChanges } from './remote-files.js';
+
+/** What a certificate delivery did (or would do in check mode). */
+export interface CertDelivery {
+  changed: boolean;
+  paths: CertPaths;
+  serial: string;
+  /** serial of the certificate that was on the host, when there was one and it differed */
+  previousSerial?: string;
+  serialChanged: boolean;
+  changedFiles: string[];
+  diff: FileDiff[];
+  plan: FilePlan;
+}
+
+/** Plan a delivery: compare with the host, compute diffs when asked. Writes nothing. */
+export async function planCertDelivery(
+  conn: Connection,
+  cert: StoredCert,
+  layout: CertLayout,
+  opts: { become?: boolean; diff?: boolean },
+): Promise<CertDelivery> {
+  const paths = certPaths(layout);
+  const plan = await planFiles(conn, certFiles(cert, layout), [], opts.become);
+  const certChanges = plan.files.some((f) => f.path === paths.cert);
+  let previousSerial: string | undefined;
+  if (certChanges && plan.before.get(paths.cert)?.kind === 'file') {
+    try {
+      previousSerial = describeCert(
+        (await conn.fetch(paths.cert, { become: opts.become })).toString(),
+      ).serial;
+    } catch {
+      previousSerial = undefined; // not a certificate: nothing to compare with
+    }
+  }
+  return {
+    changed: !planIsEmpty(plan),
+    paths,
+    serial: cert.serial,
+    previousSerial,
+    serialChanged: certChanges && previousSerial !== cert.serial,
+    changedFiles: plan.files.map((f) => f.path),
+    diff: opts.diff ? await planDiffs(conn, plan, opts.become) : [],
+    plan,
+  };
+}
+
+/**
+ * Carry out a planned delivery. `backupDir` additionally saves every replaced file for a
+ * transaction rollback (see `restoreBackup`).
+ */
+export async function applyCertDelivery(
+  conn: Connection,
+  d: CertDelivery,
+  opts: { become?: boolean; backupDir?: string; keepPrev?: boolean },
+): Promise<void> {
+  if (!d.changed) return;
+  await applyChanges(
+    conn,
+    {
+      files: d.plan.files,
+      backupDir: opts.backupDir,
+      // applyChanges creates the directory before `pre` runs
+      pre: opts.keepPrev === false ? [] : prevSnapshotLines(d.paths),
+    },
+    { become: opts.become },
+  );
+}
+
+/** Parse an octal mode given as `"0640"`, `"640"` or a number written in octal digits (640). */
+export function parseMode(v: string | number | undefined, dflt: number): number {
+  if (v === undefined) return dflt;
+  const s = String(v);
+  if (!/^0?[0-7]{3,4}$/.test(s)) throw new ModuleError(`invalid mode "${s}" (expected octal like "0640")`);
+  return parseInt(s, 8);
+}
+
+/** The result data exposed to `register`. */
+export function deliveryData(d: CertDelivery): Record<string, unknown> {
+  return {
+    ...d.paths,
+    serial: d.serial,
+    previous_serial: d.previousSerial ?? null,
+    serial_changed: d.serialChanged,
+    changed_files: d.changedFiles,
+  };
+}

@@ -1,0 +1,157 @@
+/**
+ * `pull` delivery (ssl-sync style): the control node connects as an unprivileged deploy user and only
+ * writes the certificate files plus a sha256 MANIFEST (last) into a drop directory that user owns.
+ * `certfleet-pull`, run as root by cron or a systemd timer on the host, checks the MANIFEST, moves the
+ * files into place with the right modes, keeps the previous set in `.prev/` and runs the reload
+ * command. Nothing on the wire needs root once `pull_install` has set the host up.
+ * Idempotent: the script leaves the manifest of what it installed as `.deployed`; a push whose
+ * manifest equals `.deployed` (or the pending MANIFEST) sends nothing.
+ */
+import { readFile } from 'node:fs/promises';
+import { shellQuote } from '../connections/connection.js';
+import { ModuleError } from '../errors.js';
+import type { CertDeployParams } from '../modules/cert_deploy.js';
+import type { ModuleContext, ModuleResult } from '../modules/types.js';
+import { unifiedDiff } from '../output/diff.js';
+import { certPaths, defaultCertDir } from './cert-files.js';
+import type { StoredCert } from './cert-store.js';
+import { combinedPem } from './cert-store.js';
+import type { WantFile } from './remote-files.js';
+import { applyChanges, runScript, sha256 } from './remote-files.js';
+import { planFiles, planIsEmpty } from './plan.js';
+
+/** Default install path of the pull script. */
+export const PULL_SCRIPT = '/usr/local/sbin/certfleet-pull';
+
+/** The pull script's text (shipped beside this module). */
+export async function pullScriptText(): Promise<string> {
+  return readFile(new URL('./certfleet-pull.sh', import.meta.url), 'utf8');
+}
+
+function manifest(files: { name: string; content: string }[]): string {
+  return files.map((f) => `${sha256(f.content)}  ${f.name}\n`).join('');
+}
+
+/** The schedule files for a certificate: a cron.d entry or a systemd service + timer. */
+export function scheduleFiles(kind: 'cron' | 'systemd', name: string, command: string): WantFile[] {
+  if (kind === 'cron') {
+    return [
+      {
+        path: `/etc/cron.d/certfleet-pull-${name}`,
+        content: `# certfleet: pick up pushed certificate ${name}\n*/5 * * * * root ${command}\n`,
+        mode: 0o644,
+      },
+    ];
+  }
+  const unit = `certfleet-pull-${name}`;
+  return [
+    {
+      path: `/etc/systemd/system/${unit}.service`,
+      content: `[Unit]\nDescription=certfleet: install pushed certificate ${name}\n\n[Service]\nType=oneshot\nExecStart=${command}\n`,
+      mode: 0o644,
+    },
+    {
+      path: `/etc/systemd/system/${unit}.timer`,
+      content: `[Unit]\nDescription=certfleet: pick up pushed certificate ${name}\n\n[Timer]\nOnBootSec=1min\nOnUnitActiveSec=5min\n\n[Install]\nWantedBy=timers.target\n`,
+      mode: 0o644,
+    },
+  ];
+}
+
+async function install(
+  ctx: ModuleContext<CertDeployParams>,
+  name: string,
+  drop: string,
+  dest: string,
+): Promise<boolean> {
+  const p = ctx.params;
+  if (!p.deploy_user)
+    throw new ModuleError('cert_deploy: pull_install needs deploy_user (the unprivileged user that pushes)');
+  const script = p.script_path ?? PULL_SCRIPT;
+  const args = [script, ...(p.group ? ['-g', p.group] : []), drop, dest].map(shellQuote).join(' ');
+  const command = p.reload_command ? `${args} ${shellQuote(p.reload_command)}` : args;
+  const kind = p.scheduler ?? 'cron';
+  const files = [
+    { path: script, content: await pullScriptText(), mode: 0o755 },
+    ...scheduleFiles(kind, name, command),
+  ];
+  const plan = await planFiles(ctx.conn, files, [], ctx.become);
+  const own = await ctx.conn.exec(`stat -c %U ${shellQuote(drop)}`, { become: ctx.become });
+  const dropOk = own.code === 0 && own.stdout.trim() === p.deploy_user;
+  if (planIsEmpty(plan) && dropOk) return false;
+  if (ctx.check) return true;
+  const post = [
+    `mkdir -p -- ${shellQuote(drop)}`,
+    `chown ${shellQuote(p.deploy_user)} ${shellQuote(drop)}`,
+    `chmod 700 ${shellQuote(drop)}`,
+  ];
+  // systemd: enable the timer only where systemd runs (containers and the lab have none)
+  if (kind === 'systemd')
+    post.push(
+      `if [ -d /run/systemd/system ]; then systemctl daemon-reload && systemctl enable --now certfleet-pull-${name}.timer; fi`,
+    );
+  await applyChanges(ctx.conn, { files: plan.files, post }, { become: ctx.become });
+  return true;
+}
+
+/** Push `cert` to the drop directory (and set the host up when `pull_install`). */
+export async function deployByPull(
+  ctx: ModuleContext<CertDeployParams>,
+  cert: StoredCert,
+): Promise<ModuleResult> {
+  const p = ctx.params;
+  const dest = (p.dest ?? defaultCertDir(cert.name)).replace(/\/+$/, '');
+  const drop = (p.drop_dir ?? `/var/lib/certfleet/drop/${cert.name}`).replace(/\/+$/, '');
+  const installed = p.pull_install ? await install(ctx, cert.name, drop, dest) : false;
+  const files = [
+    { name: 'cert.pem', content: cert.cert },
+    { name: 'chain.pem', content: cert.chain },
+    { name: 'fullchain.pem', content: cert.fullchain },
+    { name: 'privkey.pem', content: cert.privkey },
+    ...(p.combined ? [{ name: 'combined.pem', content: combinedPem(cert) }] : []),
+  ];
+  const want = manifest(files);
+  // the push itself runs without become: the deploy user owns the drop directory
+  const r = await ctx.conn.exec(
+    `cat ${shellQuote(`${drop}/MANIFEST`)} 2>/dev/null || cat ${shellQuote(`${drop}/.deployed`)} 2>/dev/null; true`,
+  );
+  const pending = r.stdout;
+  const pushed = pending.trim() !== want.trim();
+  const diff = ctx.diff && pushed ? [unifiedDiff(`${drop}/MANIFEST`, pending, want)] : undefined;
+  if (pushed && !ctx.check) {
+    // the MANIFEST goes last: the pull script ignores a drop directory without it
+    const wantFiles: WantFile[] = files.map((f) => ({
+      path: `${drop}/${f.name}`,
+      content: f.content,
+      mode: 0o600,
+      secret: true,
+    }));
+    await applyChanges(ctx.conn, { files: wantFiles, pre: [`rm -f -- ${shellQuote(`${drop}/MANIFEST`)}`] });
+    await applyChanges(ctx.conn, { files: [{ path: `${drop}/MANIFEST`, content: want, mode: 0o644 }] });
+  }
+  if (p.pull_now && pushed && !ctx.check) {
+    const script = p.script_path ?? PULL_SCRIPT;
+    const cmd = [script, ...(p.group ? ['-g', p.group] : []), drop, dest].map(shellQuote);
+    await runScript(
+      ctx.conn,
+      'running certfleet-pull',
+      `${cmd.join(' ')}${p.reload_command ? ` ${shellQuote(p.reload_command)}` : ''}\n`,
+      { become: ctx.become },
+    );
+  }
+  const changed = installed || pushed;
+  return {
+    changed,
+    msg: pushed
+      ? `pushed serial ${cert.serial} to ${drop} for certfleet-pull`
+      : `serial ${cert.serial} already pushed`,
+    diff,
+    data: {
+      ...certPaths({ dir: dest, combinedPath: p.combined ? `${dest}/combined.pem` : undefined }),
+      drop_dir: drop,
+      serial: cert.serial,
+      pushed,
+      installed,
+    },
+  };
+}

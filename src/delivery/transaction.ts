@@ -1,0 +1,169 @@
+/**
+ * The per-host TLS transaction: stage certificate + config files → config test → reload (only when
+ * something changed) → verify by a TLS handshake from the control node that the expected serial is
+ * served → on ANY failure put every file back as it was, reload back, and fail the host with the
+ * reason (`nginx -t failed: ...; rolled back`). HAProxy certificate-only changes go through the
+ * runtime API instead of a reload when the admin socket is there (same PID, new certificate).
+ */
+import type { Connection } from '../connections/connection.js';
+import { ConnectionError, ModuleError } from '../errors.js';
+import type { FileDiff, ModuleResult } from '../modules/types.js';
+import { redact } from '../output/redact.js';
+import type { CertLayout } from './cert-files.js';
+import type { StoredCert } from './cert-store.js';
+import type { CertDelivery } from './deploy-copy.js';
+import { deliveryData, planCertDelivery } from './deploy-copy.js';
+import { prevSnapshotLines } from './cert-files.js';
+import { hotUpdateCert, runtimeApiAvailable } from './haproxy-runtime.js';
+import type { FilePlan } from './plan.js';
+import { planDiffs, planFiles, planIsEmpty } from './plan.js';
+import type { WantFile, WantLink } from './remote-files.js';
+import { applyChanges, backupLines, dropBackup, newBackupDir, restoreBackup } from './remote-files.js';
+import type { ServerCommands, ServerKind } from './server-commands.js';
+import type { ProbeTarget } from './tls-probe.js';
+import { waitForSerial } from './tls-probe.js';
+
+/** Everything one transaction needs. */
+export interface TxnSpec {
+  kind: ServerKind;
+  commands: ServerCommands;
+  cert?: { stored: StoredCert; layout: CertLayout };
+  files: WantFile[];
+  links: WantLink[];
+  /** where to check the served certificate; omitted → no verification */
+  verify?: ProbeTarget & { waitMs?: number; serial?: string };
+  /** HAProxy admin socket for hot certificate updates */
+  runtimeSocket?: string;
+  /** name HAProxy knows the combined PEM by (default its path) */
+  runtimeName?: string;
+}
+
+/** What the module reports; also given for failures as ModuleError data. */
+interface TxnOptions {
+  conn: Connection;
+  become: boolean;
+  check: boolean;
+  diff: boolean;
+}
+
+async function sh(o: TxnOptions, cmd: string): Promise<{ ok: boolean; out: string }> {
+  const r = await o.conn.exec(cmd, { become: o.become });
+  const out = redact(`${r.stdout}\n${r.stderr}`.trim()).split('\n').slice(-6).join('\n');
+  return { ok: r.code === 0, out };
+}
+
+async function verifyServed(spec: TxnSpec, serial: string | undefined): Promise<string | undefined> {
+  if (!spec.verify || serial === undefined) return undefined;
+  const r = await waitForSerial(spec.verify, serial, spec.verify.waitMs ?? 5000);
+  if (r.ok) return undefined;
+  const where = `${spec.verify.address}:${spec.verify.port}`;
+  return r.seen
+    ? `${where} serves serial ${r.seen.serial}, expected ${serial}`
+    : `TLS handshake with ${where} failed: ${r.error}`;
+}
+
+/** Run the transaction on one host and return the module result (throws ModuleError on failure). */
+export async function runTransaction(spec: TxnSpec, o: TxnOptions): Promise<ModuleResult> {
+  let delivery: CertDelivery | undefined;
+  if (spec.cert)
+    delivery = await planCertDelivery(o.conn, spec.cert.stored, spec.cert.layout, {
+      become: o.become,
+      diff: o.diff,
+    });
+  const config: FilePlan = await planFiles(o.conn, spec.files, spec.links, o.become);
+  const diff: FileDiff[] = [
+    ...(delivery?.diff ?? []),
+    ...(o.diff ? await planDiffs(o.conn, config, o.become) : []),
+  ];
+  const changed = (delivery?.changed ?? false) || !planIsEmpty(config);
+  const serial = spec.verify?.serial ?? delivery?.serial;
+  const data: Record<string, unknown> = {
+    ...(delivery ? deliveryData(delivery) : {}),
+    config_changed: config.files.map((f) => f.path).concat(config.links.map((l) => l.path)),
+    reloaded: false,
+    hot_updated: false,
+    rolled_back: false,
+  };
+  const result = (msg: string): ModuleResult => ({
+    changed,
+    msg,
+    diff: diff.length ? diff : undefined,
+    data,
+  });
+  if (o.check) return result(changed ? 'would update and reload' : 'up to date');
+
+  if (!changed) {
+    const bad = await verifyServed(spec, serial);
+    if (bad) throw new ModuleError(`verification failed: ${bad} (no change was made)`, { data });
+    return result(serial ? `serving serial ${serial}` : 'up to date');
+  }
+
+  const backupDir = newBackupDir();
+  const fail = async (reason: string): Promise<never> => {
+    data.rolled_back = true;
+    let how = 'rolled back';
+    try {
+      await restoreBackup(o.conn, backupDir, o.become);
+      if (data.reloaded || data.hot_updated) {
+        const t = await sh(o, spec.commands.test);
+        const r = t.ok ? await sh(o, spec.commands.reload) : t;
+        if (!r.ok) how = `rolled back, but reloading the previous config failed: ${r.out}`;
+      }
+    } catch (err) {
+      if (err instanceof ConnectionError) throw err;
+      how = `ROLLBACK FAILED: ${(err as Error).message}`;
+    }
+    throw new ModuleError(`${reason}; ${how}`, { data });
+  };
+
+  const combined = spec.cert?.layout.combinedPath;
+  const hot =
+    spec.kind === 'haproxy' &&
+    spec.runtimeSocket !== undefined &&
+    planIsEmpty(config) &&
+    combined !== undefined &&
+    delivery !== undefined &&
+    delivery.plan.files.some((f) => f.path === combined) &&
+    (await runtimeApiAvailable(o.conn, spec.runtimeSocket, o.become));
+  const certFiles = delivery?.plan.files ?? [];
+  const writeNow = hot ? certFiles.filter((f) => f.path !== combined) : certFiles;
+  const pre = delivery?.changed ? prevSnapshotLines(delivery.paths) : [];
+  // the hot update renames the combined PEM itself: save it now so a rollback restores it too
+  if (hot && combined) pre.push(...backupLines(combined, 'hot', backupDir));
+  await applyChanges(
+    o.conn,
+    { files: [...writeNow, ...config.files], links: config.links, backupDir, pre },
+    { become: o.become },
+  );
+
+  if (hot && delivery && combined) {
+    const f = certFiles.find((x) => x.path === combined)!;
+    try {
+      await hotUpdateCert(o.conn, {
+        socket: spec.runtimeSocket!,
+        certPath: combined,
+        runtimeName: spec.runtimeName,
+        content: f.content.toString(),
+        mode: f.mode,
+        owner: f.owner,
+        group: f.group,
+        become: o.become,
+      });
+      data.hot_updated = true;
+    } catch (err) {
+      if (err instanceof ConnectionError) throw err;
+      return fail((err as Error).message);
+    }
+  } else {
+    const t = await sh(o, spec.commands.test);
+    if (!t.ok) return fail(`${spec.commands.testLabel} failed: ${t.out}`);
+    const r = await sh(o, spec.commands.reload);
+    data.reloaded = true;
+    if (!r.ok) return fail(`reload failed: ${r.out}`);
+  }
+  const bad = await verifyServed(spec, serial);
+  if (bad) return fail(`verification failed: ${bad}`);
+  await dropBackup(o.conn, backupDir, o.become);
+  const what = data.hot_updated ? 'hot-updated through the runtime API' : 'reloaded';
+  return result(`${what}${serial ? `; serving serial ${serial}` : ''}`);
+}

@@ -1,0 +1,124 @@
+/**
+ * `cert_deploy`: deliver a certificate from the control node's store to hosts.
+ *
+ * - `method: copy` (default): sha256 of every file compared in one round trip, only differing files
+ *   sent, each written to a temp name with its mode/owner and renamed; previous set kept in `.prev/`.
+ * - `method: mount`: the store's live directory is mounted read-only on the host (an `/etc/fstab`
+ *   entry + `mount`, idempotent): NFS from the control node, or a bind mount when the host shares
+ *   the control node's filesystem (the lab, a container host).
+ * - `method: pull`: the files go to a drop directory owned by an unprivileged deploy user; a small
+ *   script run by cron/systemd on the host checks and moves them into place (no root on the wire).
+ *
+ * Result data: the paths, `serial`, `previous_serial`, `serial_changed`, `changed_files`.
+ */
+import { checkParams } from './lib/params.js';
+import type { ModuleContext, ModuleDef, ModuleResult } from './types.js';
+import { loadStoredCert, stateDirOf } from '../delivery/cert-store.js';
+import { defaultCertDir } from '../delivery/cert-files.js';
+import type { CertLayout } from '../delivery/cert-files.js';
+import { applyCertDelivery, deliveryData, parseMode, planCertDelivery } from '../delivery/deploy-copy.js';
+import { deployByMount } from '../delivery/deploy-mount.js';
+import { deployByPull } from '../delivery/deploy-pull.js';
+
+/** Parameters of cert_deploy. */
+export interface CertDeployParams {
+  /** name of the certificate in the store */
+  name: string;
+  /** directory on the host (default /etc/ssl/certfleet/NAME) */
+  dest?: string;
+  method?: 'copy' | 'mount' | 'pull';
+  owner?: string;
+  group?: string;
+  key_mode?: string | number;
+  cert_mode?: string | number;
+  /** true → DEST/combined.pem; a path → there (HAProxy `crt`) */
+  combined?: boolean | string;
+  state_dir?: string;
+  /** mount: `bind` (shared filesystem) or `nfs` */
+  mount_type?: 'bind' | 'nfs';
+  /** mount (nfs): `server:/export/path` of the certificate directory (`<state_dir>/certs/NAME`) */
+  nfs_source?: string;
+  /** pull: drop directory writable by the deploy user (default /var/lib/certfleet/drop/NAME) */
+  drop_dir?: string;
+  /** pull: command the pull script runs after moving new files in (e.g. `systemctl reload nginx`) */
+  reload_command?: string;
+  /** pull: `cron` (default) or `systemd` */
+  scheduler?: 'cron' | 'systemd';
+  /** pull: install the script and schedule (needs become), or only push to the drop dir */
+  pull_install?: boolean;
+  /** pull: the unprivileged user that owns the drop directory (pull_install) */
+  deploy_user?: string;
+  /** pull: where the pull script is installed (default /usr/local/sbin/certfleet-pull) */
+  script_path?: string;
+  /** pull: run the pull script right after pushing (needs become) instead of waiting for the schedule */
+  pull_now?: boolean;
+}
+
+const schema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name'],
+  properties: {
+    name: { type: 'string', minLength: 1 },
+    dest: { type: 'string', pattern: '^/' },
+    method: { type: 'string', enum: ['copy', 'mount', 'pull'] },
+    owner: { type: 'string' },
+    group: { type: 'string' },
+    key_mode: { type: ['string', 'integer'] },
+    cert_mode: { type: ['string', 'integer'] },
+    combined: { type: ['boolean', 'string'] },
+    state_dir: { type: 'string' },
+    mount_type: { type: 'string', enum: ['bind', 'nfs'] },
+    nfs_source: { type: 'string' },
+    drop_dir: { type: 'string', pattern: '^/' },
+    reload_command: { type: 'string' },
+    scheduler: { type: 'string', enum: ['cron', 'systemd'] },
+    pull_install: { type: 'boolean' },
+    deploy_user: { type: 'string' },
+    script_path: { type: 'string', pattern: '^/' },
+    pull_now: { type: 'boolean' },
+  },
+};
+
+/** The host layout from the parameters. */
+export function layoutOf(p: CertDeployParams): CertLayout {
+  const dir = (p.dest ?? defaultCertDir(p.name)).replace(/\/+$/, '');
+  let combinedPath: string | undefined;
+  if (p.combined === true) combinedPath = `${dir}/combined.pem`;
+  else if (typeof p.combined === 'string' && p.combined !== '') combinedPath = p.combined;
+  return {
+    dir,
+    owner: p.owner,
+    group: p.group,
+    keyMode: parseMode(p.key_mode, 0o600),
+    certMode: parseMode(p.cert_mode, 0o644),
+    combinedPath,
+  };
+}
+
+async function run(ctx: ModuleContext<CertDeployParams>): Promise<ModuleResult> {
+  const p = checkParams(certDeployModule, ctx);
+  const cert = await loadStoredCert(stateDirOf(p.state_dir, ctx.vars, ctx.playbookDir), p.name);
+  const method = p.method ?? 'copy';
+  if (method === 'mount') return deployByMount(ctx, cert);
+  if (method === 'pull') return deployByPull(ctx, cert);
+  const d = await planCertDelivery(ctx.conn, cert, layoutOf(p), { become: ctx.become, diff: ctx.diff });
+  if (d.changed && !ctx.check) await applyCertDelivery(ctx.conn, d, { become: ctx.become });
+  return {
+    changed: d.changed,
+    msg: d.changed
+      ? `${d.serialChanged ? `serial ${d.previousSerial ?? '(none)'} -> ${d.serial}` : 'files updated'} in ${d.paths.dir}`
+      : `serial ${d.serial} already in ${d.paths.dir}`,
+    diff: d.diff.length ? d.diff : undefined,
+    data: deliveryData(d),
+  };
+}
+
+/** The module definition. */
+export const certDeployModule: ModuleDef<CertDeployParams> = {
+  name: 'cert_deploy',
+  schema,
+  checkMode: 'full',
+  diffMode: 'full',
+  run,
+};

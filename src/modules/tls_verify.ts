@@ -1,0 +1,100 @@
+/**
+ * `tls_verify`: from the control node, complete a TLS handshake with SNI to a host's address:port and
+ * check the served certificate: its serial (given, or the stored certificate's), optionally its chain
+ * and name against a CA bundle. Fails the host with what was served instead. Never changes anything.
+ */
+import { readFile } from 'node:fs/promises';
+import { ModuleError } from '../errors.js';
+import { loadStoredCert, normalizeSerial, stateDirOf } from '../delivery/cert-store.js';
+import { waitForSerial, probeTls } from '../delivery/tls-probe.js';
+import type { ModuleContext, ModuleDef, ModuleResult } from './types.js';
+
+/** Parameters of tls_verify. */
+export interface TlsVerifyParams {
+  /** address to connect to (default: the host's `ansible_host`, else its name) */
+  address?: string;
+  port?: number;
+  /** SNI name (default: none when `address` is an IP) */
+  server_name?: string;
+  /** expected serial (hex, colons allowed) */
+  serial?: string;
+  /** name of a stored certificate whose serial is expected */
+  cert?: string;
+  state_dir?: string;
+  /** CA bundle (PEM file on the control node) the chain must verify against */
+  ca_file?: string;
+  /** keep probing this long for the expected serial (reloads finish asynchronously) */
+  wait_ms?: number;
+}
+
+const schema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    address: { type: 'string' },
+    port: { type: 'integer', minimum: 1, maximum: 65535 },
+    server_name: { type: 'string' },
+    serial: { type: 'string' },
+    cert: { type: 'string' },
+    state_dir: { type: 'string' },
+    ca_file: { type: 'string' },
+    wait_ms: { type: 'integer', minimum: 0 },
+  },
+};
+
+/** The address a host is reached at: `ansible_host` when set, else its inventory name. */
+export function hostAddress(vars: Record<string, unknown>, host: string): string {
+  return typeof vars.ansible_host === 'string' && vars.ansible_host !== '' ? vars.ansible_host : host;
+}
+
+async function run(ctx: ModuleContext<TlsVerifyParams>): Promise<ModuleResult> {
+  const p = ctx.params;
+  const address = p.address ?? hostAddress(ctx.vars, ctx.host);
+  const port = p.port ?? 443;
+  let expected = p.serial !== undefined ? normalizeSerial(p.serial) : undefined;
+  if (p.cert !== undefined) {
+    expected = (await loadStoredCert(stateDirOf(p.state_dir, ctx.vars, ctx.playbookDir), p.cert)).serial;
+  }
+  const ca = p.ca_file !== undefined ? await readFile(p.ca_file, 'utf8') : undefined;
+  const target = { address, port, servername: p.server_name, ca };
+  const where = `${address}:${port}${p.server_name ? ` (SNI ${p.server_name})` : ''}`;
+  let seen;
+  if (expected !== undefined) {
+    const r = await waitForSerial(target, expected, p.wait_ms ?? 3000);
+    if (!r.seen) throw new ModuleError(`TLS handshake with ${where} failed: ${r.error ?? 'no answer'}`);
+    if (!r.ok)
+      throw new ModuleError(`${where} serves serial ${r.seen.serial}, expected ${expected}`, {
+        data: { ...r.seen },
+      });
+    seen = r.seen;
+  } else {
+    try {
+      seen = await probeTls(target);
+    } catch (err) {
+      throw new ModuleError(`TLS handshake with ${where} failed: ${(err as Error).message}`, { cause: err });
+    }
+  }
+  if (ca !== undefined && !seen.authorized) {
+    throw new ModuleError(
+      `${where}: certificate does not verify against ${p.ca_file}: ${seen.authorizationError}`,
+      {
+        data: { ...seen },
+      },
+    );
+  }
+  return {
+    changed: false,
+    msg: `${where} serves serial ${seen.serial} (${seen.subject}, until ${seen.notAfter})`,
+    data: { ...seen },
+  };
+}
+
+/** The module definition (runs on the control node). */
+export const tlsVerifyModule: ModuleDef<TlsVerifyParams> = {
+  name: 'tls_verify',
+  schema,
+  checkMode: 'full',
+  diffMode: 'none',
+  controlNode: true,
+  run,
+};
