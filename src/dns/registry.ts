@@ -5,9 +5,10 @@
 import { ConfigError } from '../errors.js';
 import { resolveProviderConfig, type ConfigOrigin, type ProviderDef } from './config.js';
 import type { DnsProvider } from './provider.js';
+import { exec } from './providers/exec/index.js';
 import { rfc2136 } from './providers/rfc2136/index.js';
 
-const PROVIDERS: ProviderDef[] = [rfc2136];
+const PROVIDERS: ProviderDef[] = [rfc2136, exec];
 
 /** Every provider definition, sorted by code. */
 export function listProviders(): ProviderDef[] {
