@@ -2,7 +2,7 @@
  * A running lab host: its holder (namespaces), its sshd, and the operations tests use on it.
  * Commands run inside through `nsenter -t HOLDER -m -u -n` as root with a clean environment.
  */
-import { commOf, HOST_ENV, killAndWait, nsIdOf, pidsInNamespaces, run } from './proc.js';
+import { commOf, HOST_ENV, isAlive, killAndWait, nsIdOf, pidsInNamespaces, run } from './proc.js';
 import { servicePid, startService, stopService, type ServiceHost } from './services.js';
 import { startSshd } from './sshd.js';
 import type { LabDistro, LabHost, LabService, ServicePorts } from './types.js';
@@ -69,7 +69,8 @@ export async function bootHost(p: HostParts): Promise<RunningHost> {
       await killAndWait(all.filter((_, i) => comms[i] === 'sshd' || comms[i] === 'sshd-session'));
     },
     async startSshd() {
-      if ((await commOf(host.sshdPid)) === 'sshd') return;
+      if (host.sshdPid > 0 && (await isAlive(host.sshdPid)) && (await commOf(host.sshdPid)) === 'sshd')
+        return;
       host.sshdPid = await startSshd(p.holderPid, p.dir, p.ip, p.port);
     },
   };

@@ -160,7 +160,7 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
     await writer.save();
     const taken = new Set<number>();
     const controlIp = net ? net.controlIp : '127.0.0.1';
-    const hosts = await mapLimit(specs, 8, async (spec, i) => {
+    const hosts = await mapLimit(specs, 24, async (spec, i) => {
       const hdir = join(dir, spec.name);
       const ip = net ? net.hosts[i].ip : '127.0.0.1';
       const port = net ? 22 : await freePort(taken);

@@ -4,15 +4,18 @@
  * here and the lab needs no accounts beyond root.
  */
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { HOST_ENV, commOf, isAlive, runOk } from './proc.js';
+import { HOST_ENV, commOf, isAlive } from './proc.js';
+import { ed25519KeyPair } from './ssh-keys.js';
 
-/** Generate an ed25519 key pair (OpenSSH format) at `file` / `file.pub`; returns the public line. */
+/** Write an ed25519 key pair (OpenSSH format) to `file` (0600) / `file.pub`; returns the public line. */
 export async function generateKey(file: string, comment: string): Promise<string> {
-  await runOk('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', file]);
-  return (await readFile(`${file}.pub`, 'utf8')).trim();
+  const { privateKey, publicKey } = ed25519KeyPair(comment);
+  await writeFile(file, privateKey, { mode: 0o600 });
+  await writeFile(`${file}.pub`, `${publicKey}\n`);
+  return publicKey;
 }
 
 /** The host's /etc/ssh/sshd_config. */

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { startLab, stopAllLabs, type Lab, type LabHost } from '../../src/lab/index.js';
 import { isAlive, run } from '../../src/lab/proc.js';
 
@@ -140,6 +141,59 @@ describe('lab with network namespaces', () => {
     expect((await run('ip', ['netns', 'list'])).stdout).not.toContain(`cfl-${lab.id}-`);
     expect((await run('ip', ['link', 'show'])).stdout).not.toContain(`cflb${lab.id}`);
     expect(existsSync(`/run/certfleet-lab/${lab.id}.json`)).toBe(false);
+    expect(existsSync(lab.dir)).toBe(false);
+  });
+});
+
+describe('lab without network namespaces (loopback fallback)', () => {
+  let lab: Lab;
+  beforeAll(async () => {
+    lab = await startLab({
+      netns: false,
+      hosts: [
+        { name: 'lo1', distro: 'rhel', services: ['nginx', 'apache2'] },
+        { name: 'lo2', distro: 'debian', services: ['haproxy'] },
+      ],
+    });
+  });
+  afterAll(async () => {
+    await lab?.stop();
+  });
+
+  it('reaches each host on its own loopback port with its own services', async () => {
+    expect(lab.netns).toBe(false);
+    const [lo1, lo2] = lab.hosts;
+    expect(lo1.port).not.toBe(lo2.port);
+    const r = await ssh(lab, lo1, 'hostname; cat /etc/redhat-release');
+    expect(r.stdout).toBe('lo1\nRed Hat Enterprise Linux release 9.4 (Plow)\n');
+    expect((await httpGet('127.0.0.1', lo1.ports.nginx!.http)).server).toMatch(/^nginx/);
+    expect((await httpGet('127.0.0.1', lo1.ports.apache2!.http)).server).toMatch(/^Apache/);
+    expect((await httpGet('127.0.0.1', lo2.ports.haproxy!.http)).body).toBe('haproxy on lo2\n');
+  });
+
+  it('writes an inventory with groups per distro and per service', async () => {
+    const inv = parse(await readFile(lab.inventoryFile, 'utf8')) as {
+      all: {
+        vars: Record<string, string>;
+        hosts: Record<string, Record<string, unknown>>;
+        children: Record<string, { hosts: object }>;
+      };
+    };
+    expect(inv.all.vars.ansible_ssh_private_key_file).toBe(lab.keyFile);
+    expect(inv.all.hosts.lo1).toMatchObject({
+      ansible_host: '127.0.0.1',
+      ansible_port: lab.hosts[0].port,
+      distro: 'rhel',
+      webserver: 'nginx',
+    });
+    expect(Object.keys(inv.all.children).sort()).toEqual(['apache2', 'debian', 'haproxy', 'nginx', 'rhel']);
+    expect(Object.keys(inv.all.children.nginx.hosts)).toEqual(['lo1']);
+  });
+
+  it('stop() kills every process of the hosts', async () => {
+    const pids = lab.hosts.flatMap((h) => [h.sshdPid, h.holderPid]);
+    await lab.stop();
+    expect((await Promise.all(pids.map(isAlive))).some(Boolean)).toBe(false);
     expect(existsSync(lab.dir)).toBe(false);
   });
 });
