@@ -29,6 +29,15 @@ export interface AccountOptions {
   eab?: { kid: string; hmacKey: string };
 }
 
+/**
+ * acme-client retries a badNonce 5 times; a CA under load (or Pebble's NONCEREJECT) can reject more
+ * in a row, and a retry costs one round trip.
+ */
+function withNonceRetries(client: acme.Client): acme.Client {
+  (client as unknown as { http: { maxBadNonceRetries: number } }).http.maxBadNonceRetries = 20;
+  return client;
+}
+
 /** Directory of the account for that directory URL and email. */
 export function accountDir(stateDir: string, directory: string, email: string): string {
   const hash = createHash('sha256').update(directory).digest('hex').slice(0, 16);
@@ -64,7 +73,9 @@ export async function loadOrCreateAccount(
   if (key && recText) {
     registerSecret(key);
     const record = JSON.parse(recText) as AccountRecord;
-    const client = new acme.Client({ ...clientOpts, accountKey: key, accountUrl: record.url });
+    const client = withNonceRetries(
+      new acme.Client({ ...clientOpts, accountKey: key, accountUrl: record.url }),
+    );
     return { client, record, created: false };
   }
   if (!create) return undefined;
@@ -73,7 +84,9 @@ export async function loadOrCreateAccount(
     await writeFileAtomic(keyPath, key, 0o600);
   }
   registerSecret(key);
-  const client = new acme.Client({ ...clientOpts, accountKey: key, externalAccountBinding: eab });
+  const client = withNonceRetries(
+    new acme.Client({ ...clientOpts, accountKey: key, externalAccountBinding: eab }),
+  );
   await client.createAccount({
     termsOfServiceAgreed: true,
     ...(opts.email ? { contact: [`mailto:${opts.email}`] } : {}),

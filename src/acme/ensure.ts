@@ -10,7 +10,8 @@ import { loadOrCreateAccount } from './account.js';
 import { fetchRenewalInfo } from './ari.js';
 import { issueCertificate, type ChallengeRunner } from './client.js';
 import { certFacts, type KeyType } from './crypto.js';
-import { trustForOrigin, withAcmeContext, type AcmeCallContext } from './http.js';
+import { trustDirectory, withAcmeContext, type AcmeCallContext } from './http.js';
+import { acmeFailure } from './problem.js';
 import { decide, type AriWindow, type RenewalDecision } from './renewal.js';
 import { CertStore, type CertFiles, type CertMeta, type SaveStep } from './store.js';
 
@@ -89,9 +90,13 @@ export async function ensureCertificate(opts: EnsureOptions): Promise<EnsureResu
   const now = opts.now ?? (() => new Date());
   const store = new CertStore(opts.stateDir);
   const paths = store.livePaths(opts.name);
-  if (opts.caBundlePem) trustForOrigin(opts.directory, opts.caBundlePem);
   const ctx: AcmeCallContext = { maxRetryAfterSec: opts.maxRetryAfterSec ?? 60, log, requests: [] };
   return withAcmeContext(ctx, async () => {
+    if (opts.caBundlePem) {
+      await trustDirectory(opts.directory, opts.caBundlePem).catch((err: unknown) => {
+        throw acmeFailure(err, 'directory', opts.domains, ctx.lastProblem);
+      });
+    }
     const decideFrom = async (meta: CertMeta | undefined) => {
       const ari = meta ? await ariWindow(opts, meta, now(), log) : undefined;
       const decision = decide({
@@ -141,6 +146,8 @@ export async function ensureCertificate(opts: EnsureOptions): Promise<EnsureResu
         email: opts.email,
         keyType: opts.accountKeyType,
         eab: opts.eab,
+      }).catch((err: unknown) => {
+        throw acmeFailure(err, 'account', opts.domains, ctx.lastProblem);
       });
       const replaces = decision.action === 'renew' && meta?.ari?.cert_id ? meta.ari.cert_id : undefined;
       const issued = await issueCertificate(account!.client, {

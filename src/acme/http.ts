@@ -38,6 +38,21 @@ export function trustForOrigin(url: string, caPem: string): void {
   agents.set(origin, new Agent({ ca: caPem, keepAlive: true }));
 }
 
+/**
+ * Trust `caPem` for the directory and for every origin its URLs point at (a directory may be
+ * served apart from the other endpoints, e.g. behind a proxy).
+ */
+export async function trustDirectory(directoryUrl: string, caPem: string): Promise<void> {
+  installTransport();
+  trustForOrigin(directoryUrl, caPem);
+  const resp = await acme.axios.request({ url: directoryUrl, method: 'get', validateStatus: null });
+  const origins = new Set<string>();
+  for (const v of Object.values((resp.data ?? {}) as Record<string, unknown>)) {
+    if (typeof v === 'string' && /^https:\/\//.test(v)) origins.add(new URL(v).origin);
+  }
+  for (const o of origins) if (!agents.has(o)) trustForOrigin(o, caPem);
+}
+
 /** Drop trusted agents (tests stop their Pebble; keep-alive sockets must not outlive it). */
 export function forgetOrigin(url: string): void {
   const origin = new URL(url).origin;
