@@ -29,13 +29,17 @@ export interface AcmeCallContext {
 
 const als = new AsyncLocalStorage<AcmeCallContext>();
 const agents = new Map<string, Agent>();
+const agentCa = new Map<string, string>();
 let installed = false;
 
 /** Trust `caPem` (in addition to nothing else) for every request to the origin of `url`. */
 export function trustForOrigin(url: string, caPem: string): void {
   const origin = new URL(url).origin;
+  // same CA: keep the agent, other runs in this process may have requests in flight on it
+  if (agentCa.get(origin) === caPem) return;
   agents.get(origin)?.destroy();
   agents.set(origin, new Agent({ ca: caPem, keepAlive: true }));
+  agentCa.set(origin, caPem);
 }
 
 /**
@@ -58,6 +62,7 @@ export function forgetOrigin(url: string): void {
   const origin = new URL(url).origin;
   agents.get(origin)?.destroy();
   agents.delete(origin);
+  agentCa.delete(origin);
 }
 
 /** Thrown from the transport when the server asks to wait longer than we accept. */
