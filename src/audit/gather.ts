@@ -27,8 +27,8 @@ const KINDS = new Set<WebServerKind>(['nginx', 'apache', 'haproxy', 'tomcat']);
 
 /** Parse the framed output of gather.sh (see the script's header for the format). */
 export function parseGatherOutput(raw: string, mark: string): HostFacts {
-  // a leading newline: the first frame starts with one, and some transports trim it
-  const out = `\n${raw}`;
+  // frames start and end with a newline, which some transports trim (node-ssh trims stdout)
+  const out = `\n${raw}\n`;
   const facts: HostFacts = {
     osRelease: {},
     installed: [],
@@ -132,8 +132,7 @@ export async function gatherFacts(
   const { script, mark } = gatherScript();
   const res = await conn.exec('sh -s', { stdin: script, ...opts });
   try {
-    // node-ssh trims stdout: put back the newline the last END frame ends with
-    return parseGatherOutput(res.stdout.endsWith('\n') ? res.stdout : `${res.stdout}\n`, mark);
+    return parseGatherOutput(res.stdout, mark);
   } catch (err) {
     const why = res.stderr.trim().split('\n').slice(-3).join(' | ');
     throw new GatherParseError(

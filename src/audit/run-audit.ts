@@ -4,7 +4,7 @@
  * web server is running. Never writes anything on a host.
  */
 import type { Connection } from '../connections/connection.js';
-import { CertfleetError, messageOf } from '../errors.js';
+import { CertfleetError, ConfigError, messageOf } from '../errors.js';
 import { redact } from '../output/redact.js';
 import { analyseHost, type AnalyseOptions } from './analyse-host.js';
 import { exitCodeFor, finding, sortFindings } from './findings.js';
@@ -40,6 +40,7 @@ async function auditOne(t: AuditTarget, opts: RunAuditOptions, now: Date): Promi
     conn = opts.connect(t);
     facts = await gatherFacts(conn, { become: Boolean(t.vars.ansible_become), timeoutMs });
   } catch (err) {
+    if (err instanceof ConfigError) throw err;
     if (err instanceof GatherParseError) return down('GATHER_FAILED', err);
     if (err instanceof CertfleetError) return down('HOST_UNREACHABLE', err);
     throw err;
