@@ -6,6 +6,15 @@ import { debugModule } from './debug.js';
 import { failModule } from './fail.js';
 import { setFactModule } from './set-fact.js';
 import { acmeCertificateModule } from './acme_certificate.js';
+import { blockinfileModule } from './blockinfile.js';
+import { commandModule } from './command.js';
+import { copyModule } from './copy.js';
+import { fileModule } from './file.js';
+import { lineinfileModule } from './lineinfile.js';
+import { serviceModule } from './service.js';
+import { setupModule } from './setup.js';
+import { shellModule } from './shell.js';
+import { templateModule } from './template.js';
 import type { ModuleDef } from './types.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -15,4 +24,13 @@ export const builtinModules: ModuleDef<any>[] = [
   setFactModule,
   assertModule,
   failModule,
+  blockinfileModule,
+  commandModule,
+  copyModule,
+  fileModule,
+  lineinfileModule,
+  serviceModule,
+  setupModule,
+  shellModule,
+  templateModule,
 ];

@@ -1,0 +1,61 @@
+/**
+ * `copy`: put a control-node file (`src`) or inline `content` on the host. The sha256 is compared on
+ * the host and the bytes travel only when they differ; the write is atomic with the mode set first.
+ */
+import { basename } from 'node:path';
+import { ModuleError } from '../errors.js';
+import { deliver } from './lib/deliver.js';
+import { checkParams, modeSchema, nameSchema, parseMode } from './lib/params.js';
+import { readSource } from './lib/search.js';
+import type { ModuleDef } from './types.js';
+
+/** Parameters of `copy`. */
+export interface CopyParams {
+  src?: string;
+  content?: string;
+  dest: string;
+  mode?: string | number;
+  owner?: string | number;
+  group?: string | number;
+  backup?: boolean;
+  force?: boolean;
+}
+
+/** The `copy` module. */
+export const copyModule: ModuleDef<CopyParams> = {
+  name: 'copy',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['dest'],
+    properties: {
+      src: { type: 'string', minLength: 1 },
+      content: { type: 'string' },
+      dest: { type: 'string', minLength: 1 },
+      mode: modeSchema,
+      owner: nameSchema,
+      group: nameSchema,
+      backup: { type: 'boolean' },
+      force: { type: 'boolean' },
+    },
+  },
+  checkMode: 'full',
+  diffMode: 'full',
+  async run(ctx) {
+    const p = checkParams(copyModule, ctx);
+    if ((p.src === undefined) === (p.content === undefined))
+      throw new ModuleError('give exactly one of src or content');
+    const source =
+      p.src === undefined ? undefined : readSource(p.src, ctx.searchPaths.files, ctx.playbookDir);
+    return deliver(ctx, {
+      dest: p.dest,
+      content: source?.content ?? Buffer.from(p.content!, 'utf8'),
+      srcName: p.src === undefined ? undefined : basename(p.src),
+      mode: parseMode(p.mode),
+      owner: p.owner === undefined ? undefined : String(p.owner),
+      group: p.group === undefined ? undefined : String(p.group),
+      backup: p.backup,
+      force: p.force,
+    });
+  },
+};

@@ -1,0 +1,126 @@
+/**
+ * `file`: the state of a path on the host (file, directory, absent, touch, link) plus its mode and
+ * ownership. One stat round trip to compare, one to change.
+ */
+import { shellQuote } from '../connections/connection.js';
+import { ModuleError } from '../errors.js';
+import { stateDiff } from '../output/diff.js';
+import { checkParams, modeSchema, modeText, nameSchema, parseMode } from './lib/params.js';
+import { attributesDiffer, remoteStat, type Attributes, type RemoteStat } from './lib/remote-file.js';
+import type { ModuleDef, ModuleResult } from './types.js';
+
+/** Parameters of `file`. */
+export interface FileParams {
+  path: string;
+  state?: 'file' | 'directory' | 'absent' | 'touch' | 'link';
+  mode?: string | number;
+  owner?: string | number;
+  group?: string | number;
+  /** link target for `state: link` */
+  src?: string;
+  /** apply owner/group/mode to a directory's whole tree */
+  recurse?: boolean;
+}
+
+function describe(st: RemoteStat): string {
+  if (st.type === 'link') return `link -> ${st.linkTarget}`;
+  if (st.type === 'absent') return 'absent';
+  return `${st.type}${st.mode === undefined ? '' : ` mode ${modeText(st.mode)} ${st.owner}:${st.group}`}`;
+}
+
+/** Shell commands that bring the path to the wanted state (empty: nothing to do). */
+function plan(p: FileParams, st: RemoteStat, a: Attributes): string[] {
+  const q = shellQuote(p.path);
+  const state =
+    p.state ??
+    (st.type === 'absent'
+      ? 'file'
+      : st.type === 'link'
+        ? 'link'
+        : st.type === 'directory'
+          ? 'directory'
+          : 'file');
+  const R = p.recurse ? '-R ' : '';
+  const attrs = (force: boolean): string[] => {
+    if (!force && !attributesDiffer(st, a) && !p.recurse) return [];
+    const cmds: string[] = [];
+    if (a.owner !== undefined || a.group !== undefined)
+      cmds.push(
+        `chown ${R}${shellQuote(`${a.owner ?? ''}${a.group !== undefined ? `:${a.group}` : ''}`)} ${q}`,
+      );
+    if (a.mode !== undefined) cmds.push(`chmod ${R}${modeText(a.mode)} ${q}`);
+    return cmds;
+  };
+  switch (state) {
+    case 'absent':
+      return st.type === 'absent' ? [] : [`rm -rf -- ${q}`];
+    case 'directory':
+      if (st.type === 'directory') return attrs(false);
+      if (st.type !== 'absent')
+        throw new ModuleError(`${p.path} exists and is a ${st.type}, not a directory`);
+      return [`mkdir -p -- ${q}`, ...attrs(true)];
+    case 'file':
+      if (st.type === 'absent')
+        throw new ModuleError(`file ${p.path} is absent, cannot continue (use state: touch to create it)`);
+      if (st.type !== 'file') throw new ModuleError(`${p.path} is a ${st.type}, not a file`);
+      return attrs(false);
+    case 'touch':
+      return [`touch -- ${q}`, ...attrs(st.type === 'absent')];
+    case 'link': {
+      if (!p.src) throw new ModuleError('state: link needs src (the link target)');
+      if (st.type === 'link' && st.linkTarget === p.src) return [];
+      if (st.type === 'directory')
+        throw new ModuleError(`${p.path} is a directory, refusing to replace it by a link`);
+      return [`ln -sfn -- ${shellQuote(p.src)} ${q}`];
+    }
+  }
+}
+
+/** The `file` module. */
+export const fileModule: ModuleDef<FileParams> = {
+  name: 'file',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['path'],
+    properties: {
+      path: { type: 'string', minLength: 1 },
+      state: { enum: ['file', 'directory', 'absent', 'touch', 'link'] },
+      mode: modeSchema,
+      owner: nameSchema,
+      group: nameSchema,
+      src: { type: 'string', minLength: 1 },
+      recurse: { type: 'boolean' },
+    },
+  },
+  checkMode: 'full',
+  diffMode: 'full',
+  async run(ctx): Promise<ModuleResult> {
+    const p = checkParams(fileModule, ctx);
+    const a: Attributes = {
+      mode: parseMode(p.mode),
+      owner: p.owner === undefined ? undefined : String(p.owner),
+      group: p.group === undefined ? undefined : String(p.group),
+    };
+    const st = await remoteStat(ctx.conn, p.path, { become: ctx.become });
+    const cmds = plan(p, st, a);
+    // `recurse` re-applies attributes every time; it counts as a change only if the top differs.
+    const changed =
+      cmds.length > 0 &&
+      (!p.recurse || p.state === 'touch' || st.type === 'absent' || attributesDiffer(st, a));
+    const after = p.state === 'absent' ? 'absent' : p.state === 'link' ? `link -> ${p.src}` : undefined;
+    const diff =
+      ctx.diff && changed
+        ? [stateDiff(p.path, describe(st), after ?? `${p.state ?? st.type} (changed)`)]
+        : undefined;
+    if (cmds.length && !ctx.check) {
+      const r = await ctx.conn.exec(cmds.join(' && '), { become: ctx.become });
+      if (r.code !== 0) throw new ModuleError(`${p.path}: ${r.stderr.trim() || `exit ${r.code}`}`);
+    }
+    return {
+      changed,
+      diff,
+      data: { path: p.path, state: p.state ?? (st.type === 'absent' ? 'file' : st.type) },
+    };
+  },
+};

@@ -1,0 +1,46 @@
+/**
+ * Parameter checks shared by the host modules: schema validation (unknown keys fail, also in check
+ * mode) and Ansible's `mode` forms.
+ */
+import type { ValidateFunction } from 'ajv';
+import { ajv, validateWith } from '../../config/validate.js';
+import { ModuleError, formatIssue } from '../../errors.js';
+import type { ModuleContext, ModuleDef } from '../types.js';
+
+const compiled = new WeakMap<object, ValidateFunction>();
+
+/** Validate `ctx.params` against the module's schema; every problem is listed in one ModuleError. */
+export function checkParams<P>(def: ModuleDef<P>, ctx: ModuleContext<P>): P {
+  let v = compiled.get(def.schema);
+  if (!v) {
+    v = ajv.compile(def.schema);
+    compiled.set(def.schema, v);
+  }
+  const issues = validateWith(v, ctx.params, { prefix: [def.name] });
+  if (issues.length) throw new ModuleError(`invalid parameters: ${issues.map(formatIssue).join('; ')}`);
+  return ctx.params;
+}
+
+/** Schema fragment for `mode`: `'0644'`, `'644'`, or an integer. */
+export const modeSchema = { type: ['string', 'integer'] } as const;
+/** Schema fragment for owner/group names or numeric ids. */
+export const nameSchema = { type: ['string', 'integer'] } as const;
+
+/**
+ * Parse a file mode. Strings are octal (`'0644'`, `'644'`). Integers are read as the octal digits the
+ * user typed: YAML 1.2 turns `mode: 0644` into the decimal 644, and that is what people write.
+ */
+export function parseMode(value: string | number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const text = typeof value === 'number' ? String(value) : value.trim();
+  if (!/^0?[0-7]{3,4}$/.test(text) && !/^0o[0-7]{3,4}$/.test(text))
+    throw new ModuleError(
+      `mode ${JSON.stringify(value)} is not an octal mode such as '0644' (quote it in YAML)`,
+    );
+  return parseInt(text.replace(/^0o/, ''), 8);
+}
+
+/** `0644`-style text of a mode, as stat/chmod use it. */
+export function modeText(mode: number): string {
+  return mode.toString(8).padStart(4, '0');
+}

@@ -1,0 +1,33 @@
+/**
+ * HAProxy: `haproxy -c -f CFG` checks. Debian's config has no `pidfile`, so we pass `-p`. A reload
+ * starts a new process that takes the listening sockets over from the old one (`-x` the stats socket
+ * when it exists) and tells it to finish (`-sf OLDPID`): the pid changes. Certificates: `crt` on
+ * `bind` lines (a file or a directory of PEM bundles).
+ */
+import type { WebServerAdapter } from './adapter.js';
+import { pathsAfter } from './config-scan.js';
+
+const PIDF = '/run/haproxy.pid';
+
+/** The HAProxy adapter. */
+export const haproxyAdapter: WebServerAdapter = {
+  name: 'haproxy',
+  serviceNames: ['haproxy'],
+  packages: { Debian: 'haproxy', RedHat: 'haproxy' },
+  binaries: ['/usr/sbin/haproxy', '/usr/local/sbin/haproxy'],
+  configs: ['/etc/haproxy/haproxy.cfg'],
+  certFiles: ['/etc/haproxy/haproxy.cfg', '/etc/haproxy/conf.d/*.cfg'],
+  certGrep: '^[[:space:]]*bind[[:space:]].*[[:space:]]crt[[:space:]]',
+  certPaths: (lines) => pathsAfter(lines, /\scrt\s+/),
+  pidFiles: [PIDF, '/var/run/haproxy.pid'],
+  comm: ['haproxy'],
+  version: '"$BIN" -v 2>&1',
+  versionPattern: /HAProxy version (\S+)/i,
+  configTest: '"$BIN" -c -f "$CFG" 2>&1',
+  start: `"$BIN" -D -f "$CFG" -p ${PIDF} </dev/null >/dev/null 2>&1`,
+  stop: 'if [ -n "$PID" ]; then kill "$PID"; fi',
+  reload:
+    `S=; [ -S /run/haproxy/admin.sock ] && S="-x /run/haproxy/admin.sock"; ` +
+    `"$BIN" -D -f "$CFG" -p ${PIDF} $S -sf $PID </dev/null >/dev/null 2>&1`,
+  reloadKeepsPid: false,
+};
