@@ -167,3 +167,15 @@ export async function pidsInNamespaces(
   );
   return out;
 }
+
+/** Start time of a process (clock ticks since boot, field 22 of /proc/PID/stat): tells a reused pid apart. */
+export async function startTimeOf(pid: number): Promise<number | null> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // fields[0] is field 3 (state), so field 22 is fields[19].
+    return Number(fields[19]);
+  } catch {
+    return null;
+  }
+}

@@ -5,7 +5,7 @@
  */
 import { readFile, readdir, rm } from 'node:fs/promises';
 import { deleteNetwork, STATE_DIR } from './netns.js';
-import { isAlive, killAndWait, nsIdOf, pidsInNamespaces, run } from './proc.js';
+import { isAlive, killAndWait, nsIdOf, pidsInNamespaces, run, startTimeOf } from './proc.js';
 import { readStates, removeState } from './state.js';
 import type { LabState } from './types.js';
 
@@ -32,6 +32,12 @@ export async function teardown(state: LabState): Promise<void> {
   await removeState(state.id);
 }
 
+/** True when the process that started a lab still runs (and is not this one). */
+async function ownerRuns(st: LabState): Promise<boolean> {
+  if (st.ownerPid <= 0 || st.ownerPid === process.pid || !(await isAlive(st.ownerPid))) return false;
+  return !st.ownerStart || (await startTimeOf(st.ownerPid)) === st.ownerStart;
+}
+
 /** Options of stopAllLabs. */
 export interface StopAllOptions {
   /** also stop labs whose owning process is still alive (e.g. another test run) */
@@ -53,7 +59,7 @@ export async function stopAllLabs(
   const states = await readStates();
   for (const st of states) {
     if (opts.ids && !opts.ids.includes(st.id)) continue;
-    if (!opts.all && st.ownerPid > 0 && st.ownerPid !== process.pid && (await isAlive(st.ownerPid))) {
+    if (!opts.all && (await ownerRuns(st))) {
       skipped.push(st.id);
       continue;
     }

@@ -99,6 +99,8 @@ export interface LabState {
   dir: string;
   /** pid of the process that started the lab (0: persistent, no owner) */
   ownerPid: number;
+  /** the owner's start time (/proc/PID/stat field 22), so that a reused pid does not count as the owner */
+  ownerStart?: number;
   netns: boolean;
   /** the lab created `dir` and removes it on stop */
   ownsDir: boolean;

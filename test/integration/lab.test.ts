@@ -198,23 +198,37 @@ describe('lab without network namespaces (loopback fallback)', () => {
   });
 });
 
+/** Run a script in a separate node process (TypeScript through tsx) and return its stdout's first line. */
+function childLab(script: string): { child: ReturnType<typeof spawn>; id: Promise<string> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], {
+    cwd: process.cwd(),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const id = new Promise<string>((resolve, reject) => {
+    child.stdout!.setEncoding('utf8').once('data', (d: string) => resolve(d.trim()));
+    child.once('exit', (code) => reject(new Error(`lab child exited ${code}`)));
+  });
+  return { child, id };
+}
+
 describe('lab recovery', () => {
-  it('stopAllLabs removes a lab whose process was killed', async () => {
-    // A separate process starts a lab and dies without stopping it.
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        '-e',
-        `import('./src/lab/index.ts').then(async (m) => { const l = await m.startLab({ hosts: 2 }); console.log(l.id); setInterval(() => {}, 1000); })`,
-      ],
-      { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] },
+  it('a process that exits without stop() leaves nothing behind', async () => {
+    const { child, id } = childLab(
+      `import('./src/lab/index.ts').then(async (m) => { const l = await m.startLab({ hosts: 2 }); console.log(l.id); setTimeout(() => process.exit(0), 100); })`,
     );
-    const id = await new Promise<string>((resolve, reject) => {
-      child.stdout.setEncoding('utf8').once('data', (d: string) => resolve(d.trim()));
-      child.once('exit', (code) => reject(new Error(`lab child exited ${code}`)));
-    });
+    const labId = await id;
+    await new Promise((r) => child.once('exit', r));
+    expect((await run('ip', ['netns', 'list'])).stdout).not.toContain(`cfl-${labId}-`);
+    expect((await run('ip', ['link', 'show'])).stdout).not.toContain(`cflb${labId}`);
+    expect(existsSync(`/run/certfleet-lab/${labId}.json`)).toBe(false);
+  });
+
+  it('stopAllLabs removes a lab whose process was killed', async () => {
+    // A separate process starts a lab and is killed: no exit hook runs.
+    const { child, id: started } = childLab(
+      `import('./src/lab/index.ts').then(async (m) => { const l = await m.startLab({ hosts: 2 }); console.log(l.id); setInterval(() => {}, 1000); })`,
+    );
+    const id = await started;
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
     expect((await run('ip', ['netns', 'list'])).stdout).toContain(`cfl-${id}-1`);
