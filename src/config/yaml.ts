@@ -67,10 +67,19 @@ export interface ParsedYaml {
   text: string;
 }
 
-/** Parse YAML text; every syntax error and duplicate key becomes an Issue with file:line:col. */
-export function parseYaml(text: string, file: string): ParsedYaml {
+/**
+ * Parse YAML text; every syntax error and duplicate key becomes an Issue with file:line:col.
+ * `version: '1.1'` reads `yes`/`no`/`on`/`off` as booleans and `0755` as octal, like Ansible (PyYAML).
+ */
+export function parseYaml(text: string, file: string, opts: { version?: '1.1' | '1.2' } = {}): ParsedYaml {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  const doc = parseDocument(text, {
+    lineCounter,
+    uniqueKeys: true,
+    prettyErrors: false,
+    strict: true,
+    version: opts.version ?? '1.2',
+  });
   const issues: Issue[] = doc.errors.map((e) => yamlIssue(e, file, lineCounter));
   if (issues.length) throw new ConfigError(issues);
   const value: unknown = doc.toJS({ maxAliasCount: 1000 });

@@ -21,6 +21,8 @@ export interface InventoryGroup {
   children: string[];
   vars: Record<string, unknown>;
   source?: SourceLocation;
+  /** `ansible_group_priority` (default 1): among groups of the same depth, higher wins */
+  priority?: number;
 }
 
 export interface Inventory {

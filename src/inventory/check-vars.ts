@@ -1,0 +1,62 @@
+/**
+ * Schema check of the variables certfleet itself reads (src/config/schemas/hostvars.schema.json),
+ * done where each value was written: an inventory file's host or group, or a group_vars/host_vars
+ * file. Variables merge key by key, so a value that is valid where it was written stays valid.
+ */
+import type { Issue, SourceLocation } from '../errors.js';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { schemaValidator, validateWith } from '../config/validate.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const schema = JSON.parse(readFileSync(join(here, '../config/schemas/hostvars.schema.json'), 'utf8')) as {
+  properties: Record<string, { errorMessage?: string }>;
+};
+/** The variables the schema constrains, with the one message to show when a value is wrong. */
+const KNOWN = new Map(Object.entries(schema.properties).map(([k, v]) => [k, v.errorMessage]));
+
+/** True when a vars object sets any variable the schema constrains (the rest is never checked). */
+function hasKnown(vars: Record<string, unknown>): boolean {
+  for (const k in vars) if (KNOWN.has(k)) return true;
+  return false;
+}
+
+/**
+ * Check a vars mapping parsed from YAML. `root` is the parsed document and `prefix` the path of
+ * `vars` inside it, so issues point at the offending value with its dot path.
+ */
+export function checkYamlVars(vars: unknown, root: unknown, prefix: (string | number)[]): Issue[] {
+  if (vars === null || typeof vars !== 'object' || Array.isArray(vars)) return [];
+  if (!hasKnown(vars as Record<string, unknown>)) return [];
+  return simplify(validateWith(schemaValidator('hostvars'), vars, { root, prefix }), prefix.length);
+}
+
+/** Check one variable written outside YAML (INI): issues point at `at`, the value's position. */
+export function checkOneVar(key: string, value: unknown, prefix: string[], at: SourceLocation): Issue[] {
+  if (!KNOWN.has(key)) return [];
+  return simplify(
+    validateWith(schemaValidator('hostvars'), { [key]: value }, { prefix, fallback: at }),
+    prefix.length,
+  );
+}
+
+/**
+ * ajv reports one error per failed alternative (integer? template string?); keep one issue per
+ * variable: the most specific one (a bad list item), else the variable's own message.
+ */
+function simplify(issues: Issue[], depth: number): Issue[] {
+  const byVar = new Map<string, Issue[]>();
+  for (const issue of issues) {
+    const key = (issue.path ?? '').split('.')[depth] ?? '';
+    byVar.set(key, [...(byVar.get(key) ?? []), issue]);
+  }
+  const out: Issue[] = [];
+  for (const [key, list] of byVar) {
+    const deepest = list.reduce((a, b) => ((b.path ?? '').length > (a.path ?? '').length ? b : a));
+    const deeper = (deepest.path ?? '').split('.').length > depth + 1;
+    const message = deeper ? deepest.message : (KNOWN.get(key) ?? deepest.message);
+    out.push({ ...deepest, message });
+  }
+  return out;
+}

@@ -1,0 +1,79 @@
+/**
+ * Ansible's variable precedence for inventory variables (VariableManager.get_vars with the default
+ * VARIABLE_PRECEDENCE), lowest first:
+ *   1. `all` from inventory files, then every other group of the host from inventory files,
+ *      ordered by depth, then `ansible_group_priority`, then name (a child beats its parent);
+ *   2. group_vars/all of each source, then group_vars/ of the host's groups: source by source,
+ *      each in the same group order (so any group_vars/ file beats any inventory-file group var);
+ *   3. the host's inventory-file vars, then host_vars/ of each source.
+ * Merging replaces whole top-level values (hash_behaviour=replace).
+ */
+import type { Inventory, InventoryGroup, InventoryHost } from './types.js';
+import type { InventoryBuilder } from './builder.js';
+import type { BaseVars } from './vars-dirs.js';
+
+type Vars = Record<string, unknown>;
+
+/** Turn a loaded builder plus the vars directories into the read-only Inventory. */
+export function buildInventory(b: InventoryBuilder, files: BaseVars[]): Inventory {
+  const depth = b.depths();
+  const priority = (g: string) => b.groups.get(g)?.priority ?? 1;
+  const order = (a: string, c: string) =>
+    depth.get(a)! - depth.get(c)! || priority(a) - priority(c) || (a < c ? -1 : a > c ? 1 : 0);
+
+  const groups = new Map<string, InventoryGroup>();
+  for (const g of b.groups.values()) {
+    const vars: Vars = { ...g.vars };
+    for (const f of files) Object.assign(vars, f.groups.get(g.name));
+    groups.set(g.name, {
+      name: g.name,
+      hosts: [...g.hosts],
+      children: [...g.children],
+      vars,
+      source: g.source,
+      priority: g.priority,
+    });
+  }
+  const hosts = new Map<string, InventoryHost>();
+  for (const h of b.hosts.values()) {
+    const vars: Vars = { ...h.vars };
+    for (const f of files) Object.assign(vars, f.hosts.get(h.name));
+    hosts.set(h.name, { name: h.name, vars, groups: [...h.groups], source: h.source });
+  }
+
+  const groupsCache = new Map<string, string[]>();
+  const groupsOf = (host: string): string[] => {
+    let cached = groupsCache.get(host);
+    if (!cached) {
+      const all = new Set<string>(['all']);
+      for (const g of b.hosts.get(host)?.groups ?? []) {
+        all.add(g);
+        for (const a of b.ancestors(g)) all.add(a);
+      }
+      cached = [...all].sort(order);
+      groupsCache.set(host, cached);
+    }
+    return cached;
+  };
+
+  const hostVars = (host: string): Vars => {
+    const h = b.hosts.get(host);
+    if (!h) return {};
+    const mine = groupsOf(host).filter((g) => g !== 'all');
+    const out: Vars = {};
+    Object.assign(out, b.groups.get('all')!.vars);
+    for (const g of mine) Object.assign(out, b.groups.get(g)!.vars);
+    for (const f of files) Object.assign(out, f.groups.get('all'));
+    for (const f of files) for (const g of mine) Object.assign(out, f.groups.get(g));
+    Object.assign(out, h.vars);
+    for (const f of files) Object.assign(out, f.hosts.get(host));
+    return {
+      ...out,
+      inventory_hostname: host,
+      inventory_hostname_short: /^[\d.]+$|:/.test(host) ? host : host.split('.')[0],
+      group_names: mine.slice().sort(),
+    };
+  };
+
+  return { hosts, groups, hostVars, groupsOf };
+}
