@@ -7,7 +7,7 @@ import { ConfigError } from '../errors.js';
 import { ansibleJson, graph, listedHostVars, toAnsibleList } from '../inventory/list.js';
 import { loadInventory } from '../inventory/load.js';
 import { redact } from '../output/redact.js';
-import { collectPath, inventoryPaths } from './inventory-paths.js';
+import { collectPath, inventoryPaths } from '../inventory/sources.js';
 
 interface InventoryOptions {
   inventory?: string[];

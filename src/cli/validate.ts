@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { ConfigError, type Issue } from '../errors.js';
 import { loadInventory } from '../inventory/load.js';
 import type { Inventory } from '../inventory/types.js';
-import { collectPath, inventoryPaths } from './inventory-paths.js';
+import { collectPath, inventoryPaths } from '../inventory/sources.js';
 
 /** Result of validating inventory sources: the inventory when valid, else every issue found. */
 export interface InventoryValidation {
