@@ -7,7 +7,8 @@
 export function pathsAfter(lines: string[], directive: RegExp): string[] {
   const out: string[] = [];
   for (const line of lines) {
-    const l = line.replace(/^\s*#.*$/, '');
+    // comments (whole-line or trailing) never name a live certificate
+    const l = line.replace(/(^|\s)#.*$/, '');
     for (const m of l.matchAll(new RegExp(directive.source, 'gi'))) {
       const rest = l.slice((m.index ?? 0) + m[0].length).trim();
       const p = /^"([^"]+)"|^'([^']+)'|^([^\s;"']+)/.exec(rest);
