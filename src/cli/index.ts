@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { ConfigError } from '../errors.js';
 import { handleError } from './handle-error.js';
 import { registerInventory } from './inventory.js';
+import { registerRun } from './run.js';
 import { registerValidate } from './validate.js';
 
 const require = createRequire(import.meta.url);
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerInventory(program);
   registerValidate(program);
+  registerRun(program);
   return program;
 }
 

@@ -15,10 +15,15 @@ let current: Record<string, unknown> = {};
 const compiled = new Map<string, Compiled>();
 
 const truthy = (v: unknown): boolean =>
-  Array.isArray(v) ? v.length > 0 : typeof v === 'string' ? !['', 'false', 'no', 'off', '0'].includes(v.toLowerCase()) : Boolean(v);
+  Array.isArray(v)
+    ? v.length > 0
+    : typeof v === 'string'
+      ? !['', 'false', 'no', 'off', '0'].includes(v.toLowerCase())
+      : Boolean(v);
 
 const functions = {
-  __defined: (name: string) => lookupPath(current, name).found && lookupPath(current, name).value !== undefined,
+  __defined: (name: string) =>
+    lookupPath(current, name).found && lookupPath(current, name).value !== undefined,
   __test: (v: unknown, test: string) => {
     const r = (v ?? {}) as Record<string, unknown>;
     if (test === 'failed') return r.failed === true;
@@ -26,7 +31,8 @@ const functions = {
     if (test === 'skipped') return r.skipped === true;
     return r.failed !== true;
   },
-  length: (v: unknown) => (Array.isArray(v) || typeof v === 'string' ? v.length : Object.keys(v ?? {}).length),
+  length: (v: unknown) =>
+    Array.isArray(v) || typeof v === 'string' ? v.length : Object.keys(v ?? {}).length,
   bool: truthy,
   int: (v: unknown) => parseInt(String(v), 10),
   lower: (v: unknown) => String(v).toLowerCase(),
@@ -100,7 +106,8 @@ export function compileCondition(expr: string | boolean): Compiled {
     current = vars;
     try {
       const v = fn(vars);
-      if (v instanceof Error) throw v instanceof TemplateError ? v : new TemplateError(`${text}: ${v.message}`);
+      if (v instanceof Error)
+        throw v instanceof TemplateError ? v : new TemplateError(`${text}: ${v.message}`);
       return v;
     } finally {
       current = {};

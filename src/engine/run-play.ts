@@ -67,13 +67,30 @@ export async function runPlay(play: Play, hosts: HostState[], env: PlayEnv): Pro
 
 function implicitSetup(play: Play): Task {
   return {
-    kind: 'task', name: 'Gathering Facts', module: 'setup', args: {}, when: [], loopVar: 'item', notify: [],
-    listen: [], tags: ['always'], ignoreErrors: false, runOnce: false, baseDir: '.', source: play.source,
+    kind: 'task',
+    name: 'Gathering Facts',
+    module: 'setup',
+    args: {},
+    when: [],
+    loopVar: 'item',
+    notify: [],
+    listen: [],
+    tags: ['always'],
+    ignoreErrors: false,
+    runOnce: false,
+    baseDir: '.',
+    source: play.source,
     vars: { roleDefaults: {}, roleVars: {}, blockVars: {}, taskVars: {} },
   };
 }
 
-async function runList(items: TaskItem[], hosts: HostState[], env: PlayEnv, rescuable: boolean, batch: HostState[]): Promise<void> {
+async function runList(
+  items: TaskItem[],
+  hosts: HostState[],
+  env: PlayEnv,
+  rescuable: boolean,
+  batch: HostState[],
+): Promise<void> {
   for (const item of items) {
     if (env.abort || env.interrupted()) return;
     if (item.kind === 'task') {
@@ -99,7 +116,14 @@ async function runList(items: TaskItem[], hosts: HostState[], env: PlayEnv, resc
   }
 }
 
-async function runTask(t: Task, hosts: HostState[], env: PlayEnv, rescuable: boolean, batch: HostState[], handler = false): Promise<void> {
+async function runTask(
+  t: Task,
+  hosts: HostState[],
+  env: PlayEnv,
+  rescuable: boolean,
+  batch: HostState[],
+  handler = false,
+): Promise<void> {
   if (!handler && !tagsSelected(t.tags, env.tags, env.skipTags)) return;
   if (t.module === 'meta') {
     await flushHandlers(env.play, hosts, env, batch);
@@ -107,7 +131,14 @@ async function runTask(t: Task, hosts: HostState[], env: PlayEnv, rescuable: boo
   }
   const targets = hosts.filter((h) => h.alive);
   if (!targets.length) return;
-  env.emit({ event: 'task_start', task: taskLabel(t), module: t.module, source: formatLocation(t.source), handler });
+  env.emit({
+    event: 'task_start',
+    task: taskLabel(t),
+    module: t.module,
+    source: formatLocation(t.source),
+    handler,
+    hosts: (t.runOnce ? targets.slice(0, 1) : targets).map((h) => h.name),
+  });
   const apply = (h: HostState, o: TaskOutcome, count = true): void => {
     if (o.badInput) env.badInput = true;
     if (o.status === 'unreachable') {
@@ -137,10 +168,16 @@ async function runTask(t: Task, hosts: HostState[], env: PlayEnv, rescuable: boo
   const failedNow = targets.filter((h) => h.failed);
   if (env.play.anyErrorsFatal && failedNow.length) env.abort = true;
   const pct = env.play.maxFailPercentage;
-  if (pct !== undefined && (batch.filter((h) => !h.alive).length * 100) / batch.length > pct) env.abort = true;
+  if (pct !== undefined && (batch.filter((h) => !h.alive).length * 100) / batch.length > pct)
+    env.abort = true;
 }
 
-async function flushHandlers(play: Play, hosts: HostState[], env: PlayEnv, batch: HostState[]): Promise<void> {
+async function flushHandlers(
+  play: Play,
+  hosts: HostState[],
+  env: PlayEnv,
+  batch: HostState[],
+): Promise<void> {
   for (const hd of play.handlers) {
     if (env.interrupted() || env.abort) return;
     const keys = [hd.name, ...hd.listen].filter((k): k is string => !!k);

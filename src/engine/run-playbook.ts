@@ -22,7 +22,7 @@ export interface RunOptions {
   playbook: string | Playbook;
   inventory: Inventory;
   /** Ansible host-pattern selection (`web:&prod:!web3`) */
-  selectHosts: (inv: Inventory, pattern: string) => string[];
+  selectHosts: (inv: Inventory, pattern: string, opts?: { warn?: (m: string) => void }) => string[];
   limit?: string;
   tags?: string[];
   skipTags?: string[];
@@ -49,13 +49,22 @@ export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
   const pb = typeof opts.playbook === 'string' ? await loadPlaybook(opts.playbook) : opts.playbook;
   const inv = opts.inventory;
   // resolve every play's hosts first: a bad pattern is bad input, found before connecting
-  const limited = opts.limit ? new Set(opts.selectHosts(inv, opts.limit)) : undefined;
-  const playHosts = pb.plays.map((p) => opts.selectHosts(inv, p.hosts).filter((h) => !limited || limited.has(h)));
+  const warned = new Set<string>();
+  const warn = (m: string): void => {
+    const text = redact(m);
+    if (warned.has(text)) return;
+    warned.add(text);
+    opts.emit({ event: 'warning', message: text });
+  };
+  const limited = opts.limit ? new Set(opts.selectHosts(inv, opts.limit, { warn })) : undefined;
+  const playHosts = pb.plays.map((p) =>
+    opts.selectHosts(inv, p.hosts, { warn }).filter((h) => !limited || limited.has(h)),
+  );
   if (limited && limited.size === 0) throw new ConfigError(`--limit "${opts.limit}" matches no host`);
 
   const groups: Record<string, string[]> = { all: [...inv.hosts.keys()], ungrouped: [] };
   for (const h of inv.hosts.keys()) {
-    for (const g of inv.groupsOf(h)) (groups[g] ??= []).includes(h) || groups[g].push(h);
+    for (const g of inv.groupsOf(h)) if (!(groups[g] ??= []).includes(h)) groups[g].push(h);
   }
   const scope: RunScope = {
     extraVars: opts.extraVars ?? {},
@@ -68,20 +77,18 @@ export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
   const state = (name: string): HostState => {
     let s = states.get(name);
     if (!s) {
-      s = new HostState(name, inv.hostVars(name), inv.groupsOf(name).filter((g) => g !== 'all'), opts.connect);
+      s = new HostState(
+        name,
+        inv.hostVars(name),
+        inv.groupsOf(name).filter((g) => g !== 'all'),
+        opts.connect,
+      );
       states.set(name, s);
     }
     return s;
   };
   const stats = new Stats();
   const local = new LocalConnection('localhost');
-  const warned = new Set<string>();
-  const warn = (m: string): void => {
-    const text = redact(m);
-    if (warned.has(text)) return;
-    warned.add(text);
-    opts.emit({ event: 'warning', message: text });
-  };
   const hardStop = new AbortController();
   let badInput = false;
   let aborted = false;
@@ -92,7 +99,9 @@ export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
       const hosts = playHosts[i].map(state).filter((h) => h.alive);
       opts.emit({ event: 'play_start', play: play.name, hosts: hosts.map((h) => h.name) });
       if (!hosts.length) {
-        warn(`play "${play.name}": no hosts matched "${play.hosts}"${opts.limit ? ` with --limit "${opts.limit}"` : ''}`);
+        warn(
+          `play "${play.name}": no hosts matched "${play.hosts}"${opts.limit ? ` with --limit "${opts.limit}"` : ''}`,
+        );
         continue;
       }
       for (const h of hosts) stats.of(h.name);

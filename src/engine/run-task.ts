@@ -5,12 +5,19 @@
  */
 import { join } from 'node:path';
 import type { Connection } from '../connections/connection.js';
-import { CertfleetError, ConnectionError, ModuleError, formatIssue, formatLocation, messageOf } from '../errors.js';
+import {
+  CertfleetError,
+  ConnectionError,
+  ModuleError,
+  formatIssue,
+  formatLocation,
+  messageOf,
+} from '../errors.js';
 import { getModule } from '../modules/registry.js';
 import type { ModuleResult } from '../modules/types.js';
 import { redact, redactValue, registerSecret } from '../output/redact.js';
 import type { EventSink, HostStatus } from '../output/events.js';
-import { validateModuleArgs } from '../playbook/module-args.js';
+import { coerceArgs, validateModuleArgs } from '../playbook/module-args.js';
 import type { Play, Task } from '../playbook/types.js';
 import { evaluateAll } from './condition.js';
 import type { HostState, RunScope } from './host-state.js';
@@ -67,7 +74,12 @@ export async function runTaskOnHost(t: Task, h: HostState, env: TaskEnv): Promis
   const fail = (err: unknown): TaskOutcome => {
     const bad = err instanceof TemplateError;
     const msg = bad ? `${where}: ${messageOf(err)}` : messageOf(err);
-    return { status: err instanceof ConnectionError ? 'unreachable' : 'failed', msg, data: { failed: true, msg }, badInput: bad };
+    return {
+      status: err instanceof ConnectionError ? 'unreachable' : 'failed',
+      msg,
+      data: { failed: true, msg },
+      badInput: bad,
+    };
   };
 
   let outcome: TaskOutcome;
@@ -100,7 +112,13 @@ export async function runTaskOnHost(t: Task, h: HostState, env: TaskEnv): Promis
         if (o.status === 'failed') failed ??= o;
       }
       const all = results.length > 0 && results.every((r) => r.skipped === true);
-      const data = { results, changed, failed: !!failed, skipped: all, msg: failed?.msg ?? 'All items completed' };
+      const data = {
+        results,
+        changed,
+        failed: !!failed,
+        skipped: all,
+        msg: failed?.msg ?? 'All items completed',
+      };
       outcome = failed
         ? { ...failed, data }
         : { status: all || !items.length ? 'skipped' : changed ? 'changed' : 'ok', data };
@@ -128,15 +146,25 @@ async function execute(
   const def = getModule(t.module)!;
   const check = t.checkMode ?? env.check;
   const diff = t.diff ?? env.play.diff ?? env.diff;
-  const args = renderValue(t.args, vars) as Record<string, unknown>;
+  const args = coerceArgs(def, renderValue(t.args, vars) as Record<string, unknown>);
   const issues = validateModuleArgs(def, args, { fallback: t.source }, true);
-  if (issues.length) throw new TemplateError(issues.map((i) => `${t.module}: ${formatIssue({ ...i, source: undefined })}`).join('; '));
+  if (issues.length)
+    throw new TemplateError(
+      issues.map((i) => `${t.module}: ${formatIssue({ ...i, source: undefined })}`).join('; '),
+    );
   for (const p of def.secretParams ?? []) registerSecret(args[p]);
   if (check && def.checkMode === 'none') {
-    return { outcome: { status: 'skipped', msg: 'skipped: module does not support check mode', data: { skipped: true, changed: false } } };
+    return {
+      outcome: {
+        status: 'skipped',
+        msg: 'skipped: module does not support check mode',
+        data: { skipped: true, changed: false },
+      },
+    };
   }
   const local = def.controlNode || t.delegateTo === 'localhost' || t.delegateTo === '127.0.0.1';
-  if (t.delegateTo && !local) throw new TemplateError(`delegate_to: only "localhost" is supported, got "${t.delegateTo}"`);
+  if (t.delegateTo && !local)
+    throw new TemplateError(`delegate_to: only "localhost" is supported, got "${t.delegateTo}"`);
   const conn = local ? env.local : h.connection(vars);
   const become = t.become ?? env.play.become ?? vars.ansible_become === true;
   const base = env.scope.playbookDir;
@@ -161,15 +189,21 @@ async function execute(
       },
       playbookDir: base,
       render: (s: string) => renderString(s, vars),
-      warn: env.warn,
+      warn: (m: string) => env.warn(m),
       signal: env.signal,
     });
     for (const w of result.warnings ?? []) env.warn(w);
     status = result.skipped ? 'skipped' : result.changed ? 'changed' : 'ok';
     msg = result.msg;
-    data = { changed: result.changed, failed: false, ...(result.msg === undefined ? {} : { msg: result.msg }), ...result.data };
+    data = {
+      changed: result.changed,
+      failed: false,
+      ...(result.msg === undefined ? {} : { msg: result.msg }),
+      ...result.data,
+    };
   } catch (err) {
-    if (err instanceof ConnectionError || !(err instanceof CertfleetError) || err instanceof TemplateError) throw err;
+    if (err instanceof ConnectionError || !(err instanceof CertfleetError) || err instanceof TemplateError)
+      throw err;
     status = 'failed';
     msg = err.format();
     data = { changed: false, failed: true, msg, ...(err instanceof ModuleError ? err.data : {}) };

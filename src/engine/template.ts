@@ -2,8 +2,8 @@
  * `{{ var }}` rendering with handlebars: no HTML escaping, strict (an undefined variable is an
  * error naming it). An argument that is exactly one `{{ path }}` keeps the variable's type (a list
  * for `loop`, a number for `port`), as Ansible does. Jinja filters are not handlebars syntax; the
- * helpers below cover the common ones (docs/templates in README): `{{default x "y"}}`,
- * `{{lower x}}`, `{{upper x}}`, `{{join list ","}}`, `{{to_json x}}`, `{{basename p}}`.
+ * common ones (FILTERS) work both ways: `{{ x | default('y') | upper }}` (evaluated by certfleet,
+ * one filter chain per `{{ }}`) and as handlebars helpers `{{default x "y"}}`.
  */
 import { createRequire } from 'node:module';
 import type * as HandlebarsNs from 'handlebars';
@@ -18,14 +18,72 @@ export class TemplateError extends CertfleetError {
 
 // handlebars is CommonJS with `export =`: load it through require so NodeNext typing stays exact
 const hb = (createRequire(import.meta.url)('handlebars') as typeof HandlebarsNs).create();
-hb.registerHelper('default', (v: unknown, d: unknown) => (v === undefined || v === null || v === '' ? d : v));
-hb.registerHelper('lower', (v: unknown) => String(v).toLowerCase());
-hb.registerHelper('upper', (v: unknown) => String(v).toUpperCase());
-hb.registerHelper('join', (v: unknown, sep: unknown) =>
-  Array.isArray(v) ? v.join(typeof sep === 'string' ? sep : ',') : String(v),
-);
-hb.registerHelper('to_json', (v: unknown) => JSON.stringify(v));
-hb.registerHelper('basename', (v: unknown) => String(v).split('/').pop() ?? '');
+/** Jinja filters available as `{{ x | name(args) }}` and as handlebars helpers `{{name x args}}`. */
+export const FILTERS: Record<string, (v: unknown, ...args: unknown[]) => unknown> = {
+  default: (v, d = '') => (v === undefined || v === null ? d : v),
+  d: (v, d = '') => (v === undefined || v === null ? d : v),
+  lower: (v) => String(v).toLowerCase(),
+  upper: (v) => String(v).toUpperCase(),
+  trim: (v) => String(v).trim(),
+  string: (v) => (typeof v === 'string' ? v : JSON.stringify(v)),
+  int: (v) => parseInt(String(v), 10) || 0,
+  bool: (v) => (typeof v === 'string' ? ['yes', 'true', 'on', '1'].includes(v.toLowerCase()) : Boolean(v)),
+  length: (v) => (Array.isArray(v) || typeof v === 'string' ? v.length : Object.keys(v ?? {}).length),
+  join: (v, sep = '') => (Array.isArray(v) ? v.join(String(sep)) : String(v)),
+  to_json: (v) => JSON.stringify(v),
+  basename: (v) => String(v).split('/').pop() ?? '',
+  dirname: (v) => String(v).split('/').slice(0, -1).join('/'),
+};
+for (const [name, fn] of Object.entries(FILTERS)) {
+  // handlebars passes its options hash last: drop it
+  hb.registerHelper(name, (...a: unknown[]) => fn(...(a.slice(0, -1) as [unknown, ...unknown[]])));
+}
+
+const MUSTACHE = /\{\{(?!\{)([^}]*?)\}\}/g;
+const FILTER = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\((.*)\))?\s*$/;
+
+/** Parse a filter's argument list: Jinja literals ('s', "s", 1, true, [], {}) or variable paths. */
+function filterArgs(text: string | undefined): string[] {
+  if (!text?.trim()) return [];
+  return text.match(/'[^']*'|"[^"]*"|\[[^\]]*\]|\{[^}]*\}|[^,\s][^,]*/g)?.map((a) => a.trim()) ?? [];
+}
+
+function literal(arg: string, vars: Record<string, unknown>): unknown {
+  if (/^'.*'$/.test(arg)) return arg.slice(1, -1);
+  if (/^(true|True)$/.test(arg)) return true;
+  if (/^(false|False)$/.test(arg)) return false;
+  try {
+    return JSON.parse(arg.replace(/'/g, '"'));
+  } catch {
+    const r = lookupPath(vars, arg);
+    if (!r.found) throw new TemplateError(`undefined variable "${arg}"`);
+    return r.value;
+  }
+}
+
+/** Split `x | f(a) | g` into the base path and the filters; undefined when there is no filter. */
+function splitFilters(
+  expr: string,
+): { base: string; filters: { name: string; args: string[] }[] } | undefined {
+  if (/^\s*[#/^!>&]/.test(expr) || !/\|(?!\|)/.test(expr)) return undefined;
+  const [base, ...rest] = expr.split('|');
+  const filters = rest.map((f) => {
+    const m = FILTER.exec(f);
+    if (!m || !FILTERS[m[1]])
+      throw new TemplateError(`unknown filter "${f.trim()}" (known: ${Object.keys(FILTERS).join(', ')})`);
+    return { name: m[1], args: filterArgs(m[2]) };
+  });
+  return { base: base.trim(), filters };
+}
+
+/** Evaluate `base | filters` to a typed value (the base may be undefined only before `default`). */
+function applyFilters(expr: string, vars: Record<string, unknown>): unknown {
+  const f = splitFilters(expr)!;
+  const r = lookupPath(vars, f.base);
+  if (!r.found && f.filters[0]?.name !== 'default' && f.filters[0]?.name !== 'd')
+    throw new TemplateError(`undefined variable "${f.base}"`);
+  return f.filters.reduce((v, x) => FILTERS[x.name](v, ...x.args.map((a) => literal(a, vars))), r.value);
+}
 
 const cache = new Map<string, HandlebarsNs.TemplateDelegate>();
 const SINGLE = /^\s*\{\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.(?:[A-Za-z0-9_-]+|\[[^\]]+\]))*)\s*\}\}\s*$/;
@@ -39,10 +97,13 @@ export function isTemplate(s: string): boolean {
 export function templateSyntaxError(s: string): string | undefined {
   if (!isTemplate(s)) return undefined;
   try {
-    hb.precompile(s, { noEscape: true, strict: true });
+    const plain = s.replace(MUSTACHE, (all, expr: string) => (splitFilters(expr) ? '' : all));
+    hb.precompile(plain, { noEscape: true, strict: true });
     return undefined;
   } catch (err) {
-    return `template syntax error: ${(err as Error).message.split('\n')[0]}`;
+    if (err instanceof TemplateError) return err.message;
+    const lines = (err as Error).message.split('\n');
+    return `template syntax error in ${JSON.stringify(s)}: ${lines[lines.length - 1]}`;
   }
 }
 
@@ -60,6 +121,16 @@ export function lookupPath(vars: Record<string, unknown>, path: string): { found
 /** Render a string; undefined variables throw TemplateError naming the variable. */
 export function renderString(s: string, vars: Record<string, unknown>, depth = 0): string {
   if (!isTemplate(s)) return s;
+  if (MUSTACHE.test(s)) {
+    MUSTACHE.lastIndex = 0;
+    // Jinja filter expressions are evaluated here; plain mustaches are left to handlebars
+    s = s.replace(MUSTACHE, (all, expr: string) => {
+      if (!splitFilters(expr)) return all;
+      const v = applyFilters(expr, vars);
+      return typeof v === 'string' ? v : JSON.stringify(v);
+    });
+    if (!isTemplate(s)) return s;
+  }
   let fn = cache.get(s);
   if (!fn) {
     const syntax = templateSyntaxError(s);
@@ -80,6 +151,8 @@ export function renderString(s: string, vars: Record<string, unknown>, depth = 0
 /** Render any value: strings, and the strings inside lists and mappings. */
 export function renderValue(v: unknown, vars: Record<string, unknown>, depth = 0): unknown {
   if (typeof v === 'string') {
+    const whole = /^\s*\{\{([^{}]*)\}\}\s*$/.exec(v);
+    if (whole && splitFilters(whole[1])) return applyFilters(whole[1], vars);
     const m = SINGLE.exec(v);
     if (m) {
       const r = lookupPath(vars, m[1]);
@@ -102,6 +175,8 @@ function undefinedMessage(template: string, message: string): string {
   const m = /^"([^"]+)" not defined/.exec(message);
   if (!m) return `cannot render template: ${message}`;
   const seg = m[1].replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const full = new RegExp(`\\{\\{[^}]*?([A-Za-z0-9_.\\[\\]-]*\\b${seg}\\b[A-Za-z0-9_.\\[\\]-]*)`).exec(template);
+  const full = new RegExp(`\\{\\{[^}]*?([A-Za-z0-9_.\\[\\]-]*\\b${seg}\\b[A-Za-z0-9_.\\[\\]-]*)`).exec(
+    template,
+  );
   return `undefined variable "${full ? full[1] : m[1]}"`;
 }

@@ -22,7 +22,9 @@ export const assertModule: ModuleDef<AssertParams> = {
     additionalProperties: false,
     required: ['that'],
     properties: {
-      that: { anyOf: [{ type: ['string', 'boolean'] }, { type: 'array', items: { type: ['string', 'boolean'] } }] },
+      that: {
+        anyOf: [{ type: ['string', 'boolean'] }, { type: 'array', items: { type: ['string', 'boolean'] } }],
+      },
       fail_msg: { type: 'string' },
       msg: { type: 'string' },
       success_msg: { type: 'string' },
@@ -41,6 +43,9 @@ export const assertModule: ModuleDef<AssertParams> = {
         });
       }
     }
-    return Promise.resolve({ changed: false, msg: p.quiet ? undefined : (p.success_msg ?? 'All assertions passed') });
+    return Promise.resolve({
+      changed: false,
+      msg: p.quiet ? undefined : (p.success_msg ?? 'All assertions passed'),
+    });
   },
 };

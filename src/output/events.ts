@@ -15,7 +15,7 @@ export type HostStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable'
 export type RunEvent =
   | { event: 'run_start'; playbook: string; check: boolean; diff: boolean }
   | { event: 'play_start'; play: string; hosts: string[] }
-  | { event: 'task_start'; task: string; module: string; source: string; handler: boolean }
+  | { event: 'task_start'; task: string; module: string; source: string; handler: boolean; hosts: string[] }
   | {
       event: 'host_result';
       task: string;

@@ -45,7 +45,10 @@ export function plainRenderer(out: Writable, err: Writable): EventSink {
           if (e.status === 'ignored') out.write('...ignoring\n');
         } else if (e.status === 'unreachable') out.write(`fatal: ${host}: UNREACHABLE!${msg}\n`);
         else if (e.status === 'skipped') out.write(`skipping: ${host}${item}\n`);
-        else out.write(`${e.status}: ${host}${item}${module.endsWith('debug') || module.endsWith('assert') ? msg : ''}\n`);
+        else
+          out.write(
+            `${e.status}: ${host}${item}${module.endsWith('debug') || module.endsWith('assert') ? msg : ''}\n`,
+          );
         for (const d of e.diff ?? []) out.write(d.unified.endsWith('\n') ? d.unified : `${d.unified}\n`);
         break;
       }

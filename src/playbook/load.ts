@@ -9,7 +9,15 @@ import { fileURLToPath } from 'node:url';
 import { schemaValidator, validateWith } from '../config/validate.js';
 import { locate, locateValue, readYamlFile } from '../config/yaml.js';
 import { ConfigError, type Issue, type SourceLocation } from '../errors.js';
-import { checkTemplates, loadTaskFile, parseTaskList, toBool, toList, type Inherited, type LoadContext } from './task.js';
+import {
+  checkTemplates,
+  loadTaskFile,
+  parseTaskList,
+  toBool,
+  toList,
+  type Inherited,
+  type LoadContext,
+} from './task.js';
 import type { Play, Playbook, Task, TaskItem } from './types.js';
 
 /** The repo's own roles (shipped with the package), searched after `<playbook dir>/roles`. */
@@ -19,7 +27,9 @@ export const PROJECT_ROLES_DIR = fileURLToPath(new URL('../../roles', import.met
 export async function loadPlaybook(file: string): Promise<Playbook> {
   const path = resolve(file);
   const doc = await readYamlFile(path);
-  const issues: Issue[] = validateWith(schemaValidator('playbook'), doc.value, { fallback: { file: path, line: 1, col: 1 } });
+  const issues: Issue[] = validateWith(schemaValidator('playbook'), doc.value, {
+    fallback: { file: path, line: 1, col: 1 },
+  });
   if (issues.length) throw new ConfigError(issues);
   const dir = dirname(path);
   const plays: Play[] = [];
@@ -62,15 +72,33 @@ async function loadPlay(raw: Record<string, unknown>, dir: string, issues: Issue
   const own = await section('handlers');
   for (const h of flatten(own)) handlers.push(h);
 
+  const topics = new Set(handlers.flatMap((h) => [h.name ?? '', ...h.listen]));
+  for (const t of flatten([...pre, ...roleItems, ...tasks, ...post, ...own])) {
+    for (const n of t.notify) {
+      if (!topics.has(n) && !n.includes('{{'))
+        issues.push({ source: t.source, message: `notify: no handler named or listening to "${n}"` });
+    }
+  }
   const varsFiles: Record<string, unknown> = {};
   for (const [i, f] of toList(raw.vars_files).entries()) {
     const where = locateValue(raw.vars_files, i) ?? locateValue(raw, 'vars_files') ?? at;
     try {
       const d = await readYamlFile(resolve(dir, f));
-      if (d.value && typeof d.value === 'object' && !Array.isArray(d.value)) Object.assign(varsFiles, d.value);
-      else if (d.value !== null) issues.push({ source: where, message: `vars_files: ${f} must hold a mapping` });
+      if (d.value && typeof d.value === 'object' && !Array.isArray(d.value))
+        Object.assign(varsFiles, d.value);
+      else if (d.value !== null)
+        issues.push({ source: where, message: `vars_files: ${f} must hold a mapping` });
     } catch (err) {
-      if (err instanceof ConfigError) issues.push(...err.issues.map((x) => ({ ...x, source: x.message.startsWith('cannot read') ? where : x.source, message: x.message.startsWith('cannot read') ? `vars_files: cannot read ${f}: ${x.message.replace(/^cannot read file: /, '')}` : x.message })));
+      if (err instanceof ConfigError)
+        issues.push(
+          ...err.issues.map((x) => ({
+            ...x,
+            source: x.message.startsWith('cannot read') ? where : x.source,
+            message: x.message.startsWith('cannot read')
+              ? `vars_files: cannot read ${f}: ${x.message.replace(/^cannot read file: /, '')}`
+              : x.message,
+          })),
+        );
       else throw err;
     }
   }
@@ -82,7 +110,12 @@ async function loadPlay(raw: Record<string, unknown>, dir: string, issues: Issue
     gatherFacts: toBool(raw.gather_facts) ?? true,
     sections: [pre, [...roleItems, ...tasks], post],
     handlers,
-    serial: raw.serial === undefined ? undefined : Array.isArray(raw.serial) ? raw.serial : [raw.serial as number | string],
+    serial:
+      raw.serial === undefined
+        ? undefined
+        : Array.isArray(raw.serial)
+          ? raw.serial
+          : [raw.serial as number | string],
     maxFailPercentage: raw.max_fail_percentage as number | undefined,
     anyErrorsFatal: toBool(raw.any_errors_fatal) ?? false,
     checkMode: toBool(raw.check_mode),
@@ -94,7 +127,9 @@ async function loadPlay(raw: Record<string, unknown>, dir: string, issues: Issue
 
 /** Every task of a list, blocks opened (handlers are plain tasks once flattened). */
 export function flatten(items: TaskItem[]): Task[] {
-  return items.flatMap((i) => (i.kind === 'task' ? [i] : [...flatten(i.block), ...flatten(i.rescue), ...flatten(i.always)]));
+  return items.flatMap((i) =>
+    i.kind === 'task' ? [i] : [...flatten(i.block), ...flatten(i.rescue), ...flatten(i.always)],
+  );
 }
 
 /** Find a role directory: `<playbook dir>/roles/NAME`, then the project's `roles/NAME`. */
@@ -125,7 +160,10 @@ async function loadRole(
 ): Promise<TaskItem[]> {
   const roleDir = findRole(name, playbookDir);
   if (!roleDir) {
-    ctx.issues.push({ source: where, message: `role "${name}" not found in ${join(playbookDir, 'roles')} or ${PROJECT_ROLES_DIR}` });
+    ctx.issues.push({
+      source: where,
+      message: `role "${name}" not found in ${join(playbookDir, 'roles')} or ${PROJECT_ROLES_DIR}`,
+    });
     return [];
   }
   const defaults = await optionalYaml(join(roleDir, 'defaults', 'main'), ctx.issues);
@@ -144,7 +182,11 @@ async function loadRole(
   const tasks = file ? await loadTaskFile(file, roleCtx) : [];
   const hfile = ['main.yml', 'main.yaml'].map((f) => join(roleDir, 'handlers', f)).find((p) => existsSync(p));
   if (hfile) {
-    const hs = await loadTaskFile(hfile, { ...roleCtx, baseDir: join(roleDir, 'handlers'), inherited: { ...scope, when: [], tags: [] } });
+    const hs = await loadTaskFile(hfile, {
+      ...roleCtx,
+      baseDir: join(roleDir, 'handlers'),
+      inherited: { ...scope, when: [], tags: [] },
+    });
     handlers.push(...flatten(hs));
   }
   return [{ kind: 'block', name: `role ${name}`, block: tasks, rescue: [], always: [], source: where }];

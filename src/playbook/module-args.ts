@@ -5,12 +5,17 @@
 import type { ValidateFunction } from 'ajv';
 import { ajv, validateWith } from '../config/validate.js';
 import type { Issue, SourceLocation } from '../errors.js';
-import type { ModuleDef } from '../modules/types.js';
+/** The parts of a module definition that argument handling needs. */
+export interface ModuleShape {
+  name: string;
+  schema: object;
+  freeForm?: string;
+}
 
 const validators = new WeakMap<object, ValidateFunction>();
 
 /** The compiled schema of a module (cached per module definition). */
-export function moduleValidator(def: ModuleDef<never>): ValidateFunction {
+export function moduleValidator(def: ModuleShape): ValidateFunction {
   let v = validators.get(def);
   if (!v) {
     v = ajv.compile(def.schema);
@@ -24,7 +29,7 @@ export function moduleValidator(def: ModuleDef<never>): ValidateFunction {
  * their final type, so issues about them are left for the run-time check after rendering.
  */
 export function validateModuleArgs(
-  def: ModuleDef<never>,
+  def: ModuleShape,
   args: Record<string, unknown>,
   where: { root?: unknown; prefix?: (string | number)[]; fallback?: SourceLocation },
   rendered: boolean,
@@ -45,7 +50,7 @@ const KV = /^\s*([A-Za-z_][A-Za-z0-9_]*)=("(?:[^"\\]|\\.)*"|'[^']*'|\S*)/;
  * Split a free-form argument string. Modules with a free-form parameter take the whole string
  * (`command: ls -l`); others accept `key=value` pairs (`debug: msg="hello world"`).
  */
-export function parseFreeForm(def: ModuleDef<never>, text: string): Record<string, unknown> | string {
+export function parseFreeForm(def: ModuleShape, text: string): Record<string, unknown> | string {
   if (def.freeForm) return { [def.freeForm]: text };
   const out: Record<string, unknown> = {};
   let rest = text;
@@ -66,7 +71,9 @@ export function parseFreeForm(def: ModuleDef<never>, text: string): Record<strin
 export function closeMatches(name: string, candidates: string[]): string[] {
   const scored = candidates
     .map((c) => ({ c, d: distance(name, c) }))
-    .filter(({ c, d }) => d <= Math.max(2, Math.floor(name.length / 3)) || c.startsWith(name) || name.startsWith(c))
+    .filter(
+      ({ c, d }) => d <= Math.max(2, Math.floor(name.length / 3)) || c.startsWith(name) || name.startsWith(c),
+    )
     .sort((a, b) => a.d - b.d);
   return scored.slice(0, 3).map((s) => s.c);
 }
@@ -83,4 +90,35 @@ function distance(a: string, b: string): number {
     }
   }
   return row[b.length];
+}
+
+/**
+ * Ansible converts rendered arguments to the declared type (`"{{ port }}"` → int, `{{ flag }}` →
+ * "True" for a str option). Top-level scalars only: a string option gets the text of a
+ * number/boolean, an integer/number/boolean option gets its value parsed from a string.
+ */
+export function coerceArgs(def: ModuleShape, args: Record<string, unknown>): Record<string, unknown> {
+  const props =
+    (def.schema as { properties?: Record<string, { type?: string | string[] }> }).properties ?? {};
+  const out = { ...args };
+  for (const [k, v] of Object.entries(out)) {
+    const t = props[k]?.type;
+    const types = t === undefined ? [] : Array.isArray(t) ? t : [t];
+    if (
+      !types.length ||
+      types.includes(typeof v === 'number' ? (Number.isInteger(v) ? 'integer' : 'number') : typeof v)
+    )
+      continue;
+    if (types.includes('integer') && typeof v === 'number' && Number.isInteger(v)) continue;
+    if (types.includes('string') && (typeof v === 'number' || typeof v === 'boolean')) out[k] = String(v);
+    else if (
+      (types.includes('integer') || types.includes('number')) &&
+      typeof v === 'string' &&
+      /^-?\d+(\.\d+)?$/.test(v.trim())
+    )
+      out[k] = Number(v);
+    else if (types.includes('boolean') && typeof v === 'string' && /^(true|false|yes|no)$/i.test(v.trim()))
+      out[k] = /^(true|yes)$/i.test(v.trim());
+  }
+  return out;
 }

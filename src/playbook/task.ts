@@ -17,9 +17,31 @@ import { validateWith } from '../config/validate.js';
 
 /** Keywords a task may carry besides its module (Ansible's task keywords that certfleet supports). */
 export const TASK_KEYWORDS = new Set([
-  'name', 'args', 'when', 'loop', 'with_items', 'loop_control', 'register', 'notify', 'listen', 'tags',
-  'check_mode', 'diff', 'ignore_errors', 'changed_when', 'failed_when', 'delegate_to', 'run_once',
-  'become', 'become_user', 'vars', 'environment', 'no_log', 'block', 'rescue', 'always',
+  'name',
+  'args',
+  'when',
+  'loop',
+  'with_items',
+  'loop_control',
+  'register',
+  'notify',
+  'listen',
+  'tags',
+  'check_mode',
+  'diff',
+  'ignore_errors',
+  'changed_when',
+  'failed_when',
+  'delegate_to',
+  'run_once',
+  'become',
+  'become_user',
+  'vars',
+  'environment',
+  'no_log',
+  'block',
+  'rescue',
+  'always',
 ]);
 const PSEUDO = new Set(['include_tasks', 'import_tasks', 'include_role', 'import_role', 'meta']);
 
@@ -46,7 +68,9 @@ export interface LoadContext {
 export function toBool(v: unknown): boolean | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v === 'boolean') return v;
-  return ['yes', 'true', 'on', '1'].includes(String(v).toLowerCase());
+  return typeof v === 'string' || typeof v === 'number'
+    ? ['yes', 'true', 'on', '1'].includes(String(v).toLowerCase())
+    : undefined;
 }
 
 /** A string or list of strings as a list. */
@@ -100,7 +124,8 @@ async function parseTask(raw: Record<string, unknown>, ctx: LoadContext): Promis
   const candidates = Object.keys(raw).filter((k) => !TASK_KEYWORDS.has(k));
 
   if ('block' in raw) {
-    for (const k of candidates) issues.push({ source: locate(raw, k), message: `unknown block keyword "${k}"` });
+    for (const k of candidates)
+      issues.push({ source: locate(raw, k), message: `unknown block keyword "${k}"` });
     const child: LoadContext = {
       ...ctx,
       inherited: { when, tags, become, vars: { ...inh.vars, blockVars: { ...inh.vars.blockVars, ...vars } } },
@@ -121,12 +146,18 @@ async function parseTask(raw: Record<string, unknown>, ctx: LoadContext): Promis
     else {
       const near = closeMatches(candidates[0], [...moduleNames(), ...PSEUDO, ...TASK_KEYWORDS]);
       const hint = near.length ? `; did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : '';
-      issues.push({ source: locate(raw, candidates[0]), message: `unknown module "${candidates[0]}"${hint}` });
+      issues.push({
+        source: locate(raw, candidates[0]),
+        message: `unknown module "${candidates[0]}"${hint}`,
+      });
     }
     return undefined;
   }
   if (mods.length > 1) {
-    issues.push({ source: locate(raw, mods[1]), message: `a task runs one module; found "${mods[0]}" and "${mods[1]}"` });
+    issues.push({
+      source: locate(raw, mods[1]),
+      message: `a task runs one module; found "${mods[0]}" and "${mods[1]}"`,
+    });
     return undefined;
   }
   for (const k of candidates.filter((c) => c !== mods[0])) {
@@ -152,8 +183,22 @@ async function parseTask(raw: Record<string, unknown>, ctx: LoadContext): Promis
       issues.push({ source: modAt, message: `${module} needs "name"` });
       return undefined;
     }
-    const role = await ctx.loadRole(name, modAt, { when, tags, become, vars: { ...inh.vars, blockVars: { ...inh.vars.blockVars, ...vars } } });
-    return [{ kind: 'block', name: raw.name as string | undefined, block: role, rescue: [], always: [], source: at }];
+    const role = await ctx.loadRole(name, modAt, {
+      when,
+      tags,
+      become,
+      vars: { ...inh.vars, blockVars: { ...inh.vars.blockVars, ...vars } },
+    });
+    return [
+      {
+        kind: 'block',
+        name: raw.name as string | undefined,
+        block: role,
+        rescue: [],
+        always: [],
+        source: at,
+      },
+    ];
   }
   return [buildTask(raw, ctx, { module, value, modAt, at, when, tags, become, vars })];
 }
@@ -161,13 +206,26 @@ async function parseTask(raw: Record<string, unknown>, ctx: LoadContext): Promis
 function buildTask(
   raw: Record<string, unknown>,
   ctx: LoadContext,
-  p: { module: string; value: unknown; modAt: SourceLocation; at: SourceLocation; when: string[]; tags: string[]; become?: boolean; vars: Record<string, unknown> },
+  p: {
+    module: string;
+    value: unknown;
+    modAt: SourceLocation;
+    at: SourceLocation;
+    when: string[];
+    tags: string[];
+    become?: boolean;
+    vars: Record<string, unknown>;
+  },
 ): Task {
   const issues = ctx.issues;
   let args: Record<string, unknown> = {};
   let argsRoot: Task['argsRoot'];
   if (p.module === 'meta') {
-    if (p.value !== 'flush_handlers') issues.push({ source: p.modAt, message: `meta: only "flush_handlers" is supported, got ${JSON.stringify(p.value)}` });
+    if (p.value !== 'flush_handlers')
+      issues.push({
+        source: p.modAt,
+        message: `meta: only "flush_handlers" is supported, got ${JSON.stringify(p.value)}`,
+      });
     args = { action: p.value };
   } else {
     const def = getModule(p.module)!;
@@ -178,13 +236,27 @@ function buildTask(
       else args = { ...parsed, ...extra };
       if (raw.args) argsRoot = { root: raw, prefix: ['args'] };
     } else if (p.value && typeof p.value === 'object' && !Array.isArray(p.value)) {
-      args = raw.args ? { ...(p.value as Record<string, unknown>), ...extra } : (p.value as Record<string, unknown>);
+      args = raw.args
+        ? { ...(p.value as Record<string, unknown>), ...extra }
+        : (p.value as Record<string, unknown>);
       argsRoot = raw.args ? undefined : { root: raw, prefix: [p.module] };
     } else if (p.value === null || p.value === undefined) {
       args = extra;
       if (raw.args) argsRoot = { root: raw, prefix: ['args'] };
-    } else issues.push({ source: locateValue(raw, p.module), message: `arguments of "${p.module}" must be a mapping or a string` });
-    issues.push(...validateModuleArgs(def, args, { ...argsRoot, fallback: p.modAt }, false).map((i) => ({ ...i, path: `${p.module}.${(i.path ?? '').split('.').slice(argsRoot?.prefix.length ?? 0).join('.')}`.replace(/\.$/, '') })));
+    } else
+      issues.push({
+        source: locateValue(raw, p.module),
+        message: `arguments of "${p.module}" must be a mapping or a string`,
+      });
+    issues.push(
+      ...validateModuleArgs(def, args, { ...argsRoot, fallback: p.modAt }, false).map((i) => ({
+        ...i,
+        path: `${p.module}.${(i.path ?? '')
+          .split('.')
+          .slice(argsRoot?.prefix.length ?? 0)
+          .join('.')}`.replace(/\.$/, ''),
+      })),
+    );
     checkTemplates(args, p.modAt, issues);
     if (p.module === 'assert') conditions(args.that, locateValue(args, 'that') ?? p.modAt, issues);
   }
@@ -208,8 +280,14 @@ function buildTask(
     checkMode: toBool(raw.check_mode),
     diff: toBool(raw.diff),
     ignoreErrors: toBool(raw.ignore_errors) ?? false,
-    changedWhen: raw.changed_when === undefined ? undefined : conditions(raw.changed_when, locateValue(raw, 'changed_when'), issues),
-    failedWhen: raw.failed_when === undefined ? undefined : conditions(raw.failed_when, locateValue(raw, 'failed_when'), issues),
+    changedWhen:
+      raw.changed_when === undefined
+        ? undefined
+        : conditions(raw.changed_when, locateValue(raw, 'changed_when'), issues),
+    failedWhen:
+      raw.failed_when === undefined
+        ? undefined
+        : conditions(raw.failed_when, locateValue(raw, 'failed_when'), issues),
     delegateTo: raw.delegate_to as string | undefined,
     runOnce: toBool(raw.run_once) ?? false,
     become: p.become,
@@ -237,8 +315,16 @@ export async function loadTaskFile(file: string, ctx: LoadContext): Promise<Task
   return parseTaskList(doc.value, { ...ctx, baseDir: dirname(file), depth: ctx.depth + 1 });
 }
 
-async function includeFile(file: string, inh: Omit<Inherited, 'vars'> & { vars: Record<string, unknown> }, ctx: LoadContext, at: SourceLocation): Promise<TaskItem[]> {
-  const inherited: Inherited = { ...inh, vars: { ...ctx.inherited.vars, blockVars: { ...ctx.inherited.vars.blockVars, ...inh.vars } } };
+async function includeFile(
+  file: string,
+  inh: Omit<Inherited, 'vars'> & { vars: Record<string, unknown> },
+  ctx: LoadContext,
+  at: SourceLocation,
+): Promise<TaskItem[]> {
+  const inherited: Inherited = {
+    ...inh,
+    vars: { ...ctx.inherited.vars, blockVars: { ...ctx.inherited.vars.blockVars, ...inh.vars } },
+  };
   try {
     const items = await loadTaskFile(file, { ...ctx, inherited });
     return [{ kind: 'block', block: items, rescue: [], always: [], source: at }];

@@ -42,10 +42,28 @@ describe('engine basics on local hosts', () => {
     expect(r.exitCode).toBe(0);
     expect(readFileSync(join(project.dir, 'web1.txt'), 'utf8')).toBe('hello web1');
     expect(readFileSync(join(project.dir, 'web2-b.txt'), 'utf8')).toBe('b');
-    expect(r.recap.web1).toEqual({ ok: 3, changed: 2, unreachable: 0, failed: 0, skipped: 1, rescued: 0, ignored: 0 });
-    expect(r.recap.web2).toEqual({ ok: 4, changed: 2, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0 });
+    expect(r.recap.web1).toEqual({
+      ok: 3,
+      changed: 2,
+      unreachable: 0,
+      failed: 0,
+      skipped: 1,
+      rescued: 0,
+      ignored: 0,
+    });
+    expect(r.recap.web2).toEqual({
+      ok: 4,
+      changed: 2,
+      unreachable: 0,
+      failed: 0,
+      skipped: 0,
+      rescued: 0,
+      ignored: 0,
+    });
     expect(r.out).toContain('ok: [web1] => changed=true');
-    expect(r.out).toMatch(/PLAY RECAP \*+\nweb1 : ok=3 +changed=2 +unreachable=0 +failed=0 +skipped=1 +rescued=0 +ignored=0\n/);
+    expect(r.out).toMatch(
+      /PLAY RECAP \*+\nweb1 : ok=3 +changed=2 +unreachable=0 +failed=0 +skipped=1 +rescued=0 +ignored=0\n/,
+    );
     const again = await run({ playbook: pb, inventory: inv });
     expect(again.recap.web1.changed).toBe(0);
     expect(existsSync(join(project.dir, 'web1-a.txt'))).toBe(true);

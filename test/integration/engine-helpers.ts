@@ -16,13 +16,33 @@ import { plainRenderer } from '../../src/output/plain.js';
 import { shellQuote } from '../../src/connections/connection.js';
 
 /** Build an Inventory: `groups` maps group → hosts, `vars` host → vars. */
-export function memoryInventory(groups: Record<string, string[]>, vars: Record<string, Record<string, unknown>> = {}, groupVars: Record<string, Record<string, unknown>> = {}): Inventory {
+export function memoryInventory(
+  groups: Record<string, string[]>,
+  vars: Record<string, Record<string, unknown>> = {},
+  groupVars: Record<string, Record<string, unknown>> = {},
+): Inventory {
   const names = [...new Set([...Object.values(groups).flat(), ...Object.keys(vars)])];
   const groupsOf = (h: string) => ['all', ...Object.keys(groups).filter((g) => groups[g].includes(h))];
   return {
     hosts: new Map(names.map((n) => [n, { name: n, vars: vars[n] ?? {}, groups: groupsOf(n).slice(1) }])),
-    groups: new Map(Object.entries(groups).map(([g, hs]) => [g, { name: g, hosts: hs, children: [], vars: groupVars[g] ?? {} }])),
-    hostVars: (h) => ({ ...groupVars.all, ...Object.assign({}, ...groupsOf(h).slice(1).map((g) => groupVars[g] ?? {})), ...vars[h], inventory_hostname: h, group_names: groupsOf(h).slice(1) }),
+    groups: new Map(
+      Object.entries(groups).map(([g, hs]) => [
+        g,
+        { name: g, hosts: hs, children: [], vars: groupVars[g] ?? {} },
+      ]),
+    ),
+    hostVars: (h) => ({
+      ...groupVars.all,
+      ...Object.assign(
+        {},
+        ...groupsOf(h)
+          .slice(1)
+          .map((g) => groupVars[g] ?? {}),
+      ),
+      ...vars[h],
+      inventory_hostname: h,
+      group_names: groupsOf(h).slice(1),
+    }),
     groupsOf,
   };
 }
@@ -30,7 +50,10 @@ export function memoryInventory(groups: Record<string, string[]>, vars: Record<s
 /** `a:b` unions of host/group names, `all`, `!x` exclusions (enough for these tests). */
 export function simpleSelect(inv: Inventory, pattern: string): string[] {
   const parts = pattern.split(/[:,]/).filter(Boolean);
-  const expand = (p: string): string[] => (p === 'all' || p === '*' ? [...inv.hosts.keys()] : inv.groups.get(p)?.hosts ?? (inv.hosts.has(p) ? [p] : []));
+  const expand = (p: string): string[] =>
+    p === 'all' || p === '*'
+      ? [...inv.hosts.keys()]
+      : (inv.groups.get(p)?.hosts ?? (inv.hosts.has(p) ? [p] : []));
   const inc = parts.filter((p) => !p.startsWith('!')).flatMap(expand);
   const exc = new Set(parts.filter((p) => p.startsWith('!')).flatMap((p) => expand(p.slice(1))));
   return [...new Set(inc)].filter((h) => !exc.has(h));
@@ -39,7 +62,12 @@ export function simpleSelect(inv: Inventory, pattern: string): string[] {
 /** A real file-writing module used through the connection (changed only when content differs). */
 export const writeFileModule: ModuleDef<{ path: string; content: string }> = {
   name: 'test_write_file',
-  schema: { type: 'object', additionalProperties: false, required: ['path', 'content'], properties: { path: { type: 'string' }, content: { type: 'string' } } },
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['path', 'content'],
+    properties: { path: { type: 'string' }, content: { type: 'string' } },
+  },
   checkMode: 'full',
   diffMode: 'full',
   async run(ctx) {
@@ -48,7 +76,12 @@ export const writeFileModule: ModuleDef<{ path: string; content: string }> = {
     const before = r.code === 0 ? r.stdout : '';
     if (r.code === 0 && before === content) return { changed: false };
     if (!ctx.check) await ctx.conn.put(content, path);
-    return { changed: true, diff: [{ path, before, after: content, unified: `--- ${path}\n+++ ${path}\n-${before}\n+${content}\n` }] };
+    return {
+      changed: true,
+      diff: [
+        { path, before, after: content, unified: `--- ${path}\n+++ ${path}\n-${before}\n+${content}\n` },
+      ],
+    };
   },
 };
 if (!getModule(writeFileModule.name)) registerModule(writeFileModule);
@@ -69,7 +102,15 @@ export function tempProject(): { dir: string; write(rel: string, text: string): 
 }
 
 /** Run a playbook and collect everything. */
-export async function run(opts: Partial<RunOptions> & { playbook: string; inventory: Inventory }): Promise<{ exitCode: number; events: RunEvent[]; out: string; err: string; recap: Record<string, Record<string, number>> }> {
+export async function run(
+  opts: Partial<RunOptions> & { playbook: string; inventory: Inventory },
+): Promise<{
+  exitCode: number;
+  events: RunEvent[];
+  out: string;
+  err: string;
+  recap: Record<string, Record<string, number>>;
+}> {
   const events: RunEvent[] = [];
   let out = '';
   let err = '';
@@ -83,5 +124,11 @@ export async function run(opts: Partial<RunOptions> & { playbook: string; invent
     },
     ...opts,
   });
-  return { exitCode, events, out, err, recap: stats.toJSON() as unknown as Record<string, Record<string, number>> };
+  return {
+    exitCode,
+    events,
+    out,
+    err,
+    recap: stats.toJSON() as unknown as Record<string, Record<string, number>>,
+  };
 }
