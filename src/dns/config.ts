@@ -19,6 +19,8 @@ export interface ProviderProperty {
   maximum?: number;
   minLength?: number;
   pattern?: string;
+  /** replaces ajv's message for this key (see config/validate.ts) */
+  errorMessage?: string;
 }
 
 /** The JSON schema of a provider's config (a flat object, unknown keys refused). */

@@ -6,9 +6,10 @@ import { ConfigError } from '../errors.js';
 import { resolveProviderConfig, type ConfigOrigin, type ProviderDef } from './config.js';
 import type { DnsProvider } from './provider.js';
 import { exec } from './providers/exec/index.js';
+import { ovhProvider } from './providers/ovh/index.js';
 import { rfc2136 } from './providers/rfc2136/index.js';
 
-const PROVIDERS: ProviderDef[] = [rfc2136, exec];
+const PROVIDERS: ProviderDef[] = [rfc2136, ovhProvider, exec];
 
 /** Every provider definition, sorted by code. */
 export function listProviders(): ProviderDef[] {
