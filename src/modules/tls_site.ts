@@ -57,8 +57,17 @@ export interface TlsSiteParams {
   /** HAProxy admin socket for hot certificate updates (`false` disables) */
   runtime_socket?: string | false;
   runtime_name?: string;
+  /** where to check the served certificate; `enabled: false` or `false` skips the check */
   verify?:
-    false | { address?: string; port?: number; server_name?: string; serial?: string; wait_ms?: number };
+    | boolean
+    | {
+        enabled?: boolean;
+        address?: string;
+        port?: number;
+        server_name?: string;
+        serial?: string;
+        wait_ms?: number;
+      };
 }
 
 const content = { template: { type: 'string' }, content: { type: 'string' } };
@@ -117,21 +126,18 @@ const schema = {
     reload_command: { type: 'string' },
     runtime_socket: { type: ['string', 'boolean'] },
     runtime_name: { type: 'string' },
+    // an object, or a boolean (false: no check); one schema, so errors point at the nested key
     verify: {
-      anyOf: [
-        { const: false },
-        {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            address: { type: 'string' },
-            port: { type: 'integer', minimum: 1, maximum: 65535 },
-            server_name: { type: 'string' },
-            serial: { type: 'string' },
-            wait_ms: { type: 'integer', minimum: 0 },
-          },
-        },
-      ],
+      type: ['object', 'boolean'],
+      additionalProperties: false,
+      properties: {
+        enabled: { type: 'boolean' },
+        address: { type: 'string' },
+        port: { type: 'integer', minimum: 1, maximum: 65535 },
+        server_name: { type: 'string' },
+        serial: { type: 'string' },
+        wait_ms: { type: 'integer', minimum: 0 },
+      },
     },
   },
 };
@@ -216,11 +222,17 @@ async function run(ctx: ModuleContext<TlsSiteParams>): Promise<ModuleResult> {
     };
     cert = { stored, layout };
   }
-  const v = p.verify === false ? undefined : (p.verify ?? {});
+  const v =
+    p.verify === false || (typeof p.verify === 'object' && p.verify.enabled === false)
+      ? undefined
+      : typeof p.verify === 'object'
+        ? p.verify
+        : {};
+  // empty strings come from role defaults meaning "not set"
   const verify = v && {
-    address: v.address ?? hostAddress(ctx.vars, ctx.host),
+    address: v.address || hostAddress(ctx.vars, ctx.host),
     port: v.port ?? 443,
-    servername: v.server_name,
+    servername: v.server_name || undefined,
     serial: v.serial,
     waitMs: v.wait_ms,
   };

@@ -8,11 +8,19 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import Handlebars from 'handlebars';
 import { SshConnection } from '../../src/connections/ssh.js';
 import type { Connection } from '../../src/connections/connection.js';
 import type { Lab, LabHost } from '../../src/lab/index.js';
 import type { ModuleContext, ModuleDef, ModuleResult } from '../../src/modules/types.js';
+import { defaultConnectionFactory } from '../../src/engine/connect.js';
+import { runPlaybook } from '../../src/engine/run-playbook.js';
+import type { HostStats } from '../../src/engine/stats.js';
+import { renderString } from '../../src/engine/template.js';
+import { loadInventory } from '../../src/inventory/load.js';
+import { selectHosts } from '../../src/inventory/patterns.js';
+import type { RunEvent } from '../../src/output/events.js';
+import { plainRenderer } from '../../src/output/plain.js';
+import { loadPlaybook } from '../../src/playbook/load.js';
 
 const run = promisify(execFile);
 
@@ -160,7 +168,7 @@ export async function callModule<P>(
     become: false,
     searchPaths: { files: [], templates: o.templates ?? [] },
     playbookDir: o.playbookDir ?? process.cwd(),
-    render: (t) => Handlebars.compile(t, { noEscape: true, strict: true })(vars),
+    render: (t) => renderString(t, vars),
     warn: () => undefined,
     signal: new AbortController().signal,
   };
@@ -173,4 +181,58 @@ export async function hostHashes(host: LabHost, paths: string[]): Promise<string
     `for p in ${paths.join(' ')}; do if [ -e "$p" ]; then sha256sum "$p"; stat -c '%a %U' "$p"; else echo "absent $p"; fi; done`,
   );
   return r.stdout;
+}
+
+/** What runPlays returns: exit code, events, plain output and the recap per host. */
+export interface PlayRun {
+  exitCode: number;
+  events: RunEvent[];
+  out: string;
+  recap: Record<string, HostStats>;
+  /** host_result events of one host */
+  results(host: string): Extract<RunEvent, { event: 'host_result' }>[];
+}
+
+/** Run a playbook file through the real engine (as `certfleet run` does) and collect everything. */
+export async function runPlays(
+  playbook: string,
+  inventoryFile: string,
+  opts: {
+    check?: boolean;
+    diff?: boolean;
+    extraVars?: Record<string, unknown>;
+    limit?: string;
+    knownHostsFile?: string;
+    onEvent?: (e: RunEvent) => void;
+  } = {},
+): Promise<PlayRun> {
+  const events: RunEvent[] = [];
+  let out = '';
+  const plain = plainRenderer({ write: (s: string) => (out += s) }, { write: (s: string) => (out += s) });
+  const { exitCode, stats } = await runPlaybook({
+    playbook: await loadPlaybook(playbook),
+    inventory: await loadInventory([inventoryFile]),
+    selectHosts,
+    check: opts.check,
+    diff: opts.diff,
+    limit: opts.limit,
+    extraVars: opts.extraVars,
+    connect: defaultConnectionFactory({ knownHostsFile: opts.knownHostsFile, timeoutMs: 5000 }),
+    emit: (e) => {
+      events.push(e);
+      plain(e);
+      opts.onEvent?.(e);
+    },
+  });
+  const recap = stats.toJSON() as unknown as Record<string, HostStats>;
+  return {
+    exitCode,
+    events,
+    out,
+    recap,
+    results: (h) =>
+      events.filter(
+        (e): e is Extract<RunEvent, { event: 'host_result' }> => e.event === 'host_result' && e.host === h,
+      ),
+  };
 }
