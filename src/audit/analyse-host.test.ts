@@ -67,8 +67,8 @@ describe('analyseHost', () => {
       { path: `${D}/fullchain.pem`, sans: ['a.example', '*.a.example'], key_matches: true, chain_complete: true, managed_name: 'a', days_left: 89 },
     ]);
     expect(r.targets).toEqual([
-      { port: 443, servername: 'a.example', expectedFingerprint: r.report.certificates[0].fingerprint_sha256, site: 'a.example', server: 'nginx' },
-      { port: 443, servername: 'www.a.example', expectedFingerprint: r.report.certificates[0].fingerprint_sha256, site: 'a.example', server: 'nginx' },
+      { port: 443, servername: 'a.example', expectedFingerprint: r.report.certificates[0].fingerprint_sha256, site: 'a.example', server: 'nginx', certPath: `${D}/fullchain.pem` },
+      { port: 443, servername: 'www.a.example', expectedFingerprint: r.report.certificates[0].fingerprint_sha256, site: 'a.example', server: 'nginx', certPath: `${D}/fullchain.pem` },
     ]);
   });
 

@@ -27,6 +27,8 @@ export interface ServedTarget {
   expectedFingerprint?: string;
   site: string;
   server: TlsSite['server'];
+  /** the certificate file the site is configured with */
+  certPath: string;
 }
 
 const MANAGED = /^\/etc\/ssl\/certfleet\/([^/]+)\//;
@@ -83,7 +85,7 @@ export function analyseHost(
         for (const n of names) {
           const servername = n.replace(/^\*\./, 'audit.');
           if (!targets.some((t) => t.port === port && t.servername === servername)) {
-            targets.push({ port, servername, expectedFingerprint: report.fingerprint_sha256, site: label, server: site.server });
+            targets.push({ port, servername, expectedFingerprint: report.fingerprint_sha256, site: label, server: site.server, certPath });
           }
         }
       }

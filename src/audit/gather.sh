@@ -15,12 +15,17 @@ end() { printf '\n%s END\n' "$MARK"; }
 nokeys() { sed '/-----BEGIN [A-Z ]*PRIVATE KEY-----/,/-----END [A-Z ]*PRIVATE KEY-----/d'; }
 unquote() { sed -e 's/^["'\'']//' -e 's/["'\'';]*$//'; }
 
+# alive COMMS PIDFILE...: a pid file names a live, non-zombie process whose comm is one of COMMS
+# (a stale pid file can name a recycled pid of another program)
 alive() {
+  comms=$1
+  shift
   for pf in "$@"; do
     pid=$(cat "$pf" 2>/dev/null) || continue
     [ -n "$pid" ] && [ -d "/proc/$pid" ] || continue
     grep -q '^[0-9]* ([^)]*) Z' "/proc/$pid/stat" 2>/dev/null && continue
-    return 0
+    comm=$(cat "/proc/$pid/comm" 2>/dev/null)
+    case " $comms " in *" $comm "*) return 0 ;; esac
   done
   return 1
 }
@@ -123,21 +128,21 @@ main() {
   sec servers -
   if command -v nginx >/dev/null 2>&1; then
     echo 'installed nginx'
-    alive /run/nginx.pid /var/run/nginx.pid && echo 'running nginx'
+    alive nginx /run/nginx.pid /var/run/nginx.pid && echo 'running nginx'
   fi
   if command -v apache2 >/dev/null 2>&1 || command -v httpd >/dev/null 2>&1; then
     echo 'installed apache'
-    alive /run/apache2/apache2.pid /var/run/apache2/apache2.pid /run/httpd/httpd.pid /var/run/httpd.pid &&
+    alive 'apache2 httpd' /run/apache2/apache2.pid /var/run/apache2/apache2.pid /run/httpd/httpd.pid /var/run/httpd.pid &&
       echo 'running apache'
   fi
   if command -v haproxy >/dev/null 2>&1; then
     echo 'installed haproxy'
-    alive /run/haproxy.pid /var/run/haproxy.pid && echo 'running haproxy'
+    alive haproxy /run/haproxy.pid /var/run/haproxy.pid && echo 'running haproxy'
   fi
   TOMCAT_XML=$(ls -d /etc/tomcat*/server.xml /opt/tomcat/conf/server.xml 2>/dev/null | head -n 1)
   if [ -n "$TOMCAT_XML" ]; then
     echo 'installed tomcat'
-    alive /run/tomcat*.pid /var/run/tomcat*.pid /opt/tomcat/temp/tomcat.pid && echo 'running tomcat'
+    alive java /run/tomcat*.pid /var/run/tomcat*.pid /opt/tomcat/temp/tomcat.pid && echo 'running tomcat'
   fi
   end
 

@@ -54,27 +54,23 @@ async function auditOne(t: AuditTarget, opts: RunAuditOptions, now: Date): Promi
   });
   report.address = address;
   const live = targets.filter((x) => facts.running.includes(x.server));
-  report.served = await Promise.all(
-    live.map(async (x) => {
-      const served = await fetchServedCert(address, x.port, x.servername, Math.min(timeoutMs, 10_000));
-      if (served.error) {
-        findings.push(finding('SERVED_UNREACHABLE', t.name, `${x.servername}:${x.port}: ${served.error}`, { site: x.site }));
-      } else if (x.expectedFingerprint) {
-        served.matches_file = served.fingerprint_sha256 === x.expectedFingerprint;
-        if (!served.matches_file) {
-          findings.push(
-            finding(
-              'SERVED_MISMATCH',
-              t.name,
-              `${x.servername}:${x.port} serves ${served.subject} (not after ${served.not_after}), not the certificate on disk`,
-              { site: x.site },
-            ),
-          );
-        }
-      }
-      return served;
-    }),
-  );
+  report.served = await Promise.all(live.map((x) => fetchServedCert(address, x.port, x.servername, Math.min(timeoutMs, 10_000))));
+  // one finding per site and port, naming every server name that got the wrong (or no) certificate
+  const wrong = new Map<string, { code: 'SERVED_UNREACHABLE' | 'SERVED_MISMATCH'; names: string[]; detail: string; site: string; path: string }>();
+  live.forEach((x, i) => {
+    const served = report.served[i];
+    if (!served.error && x.expectedFingerprint) served.matches_file = served.fingerprint_sha256 === x.expectedFingerprint;
+    if (!served.error && served.matches_file !== false) return;
+    const code = served.error ? 'SERVED_UNREACHABLE' : 'SERVED_MISMATCH';
+    const detail = served.error ?? `serves ${served.subject} (not after ${served.not_after}), not ${x.certPath}`;
+    const key = `${code}|${x.site}|${x.port}|${detail}`;
+    const entry = wrong.get(key) ?? { code, names: [], detail, site: x.site, path: x.certPath };
+    entry.names.push(`${x.servername}:${x.port}`);
+    wrong.set(key, entry);
+  });
+  for (const w of wrong.values()) {
+    findings.push(finding(w.code, t.name, `${w.names.join(', ')}: ${w.detail}`, { site: w.site, path: w.path }));
+  }
   return { report, findings };
 }
 

@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { ConfigError } from '../errors.js';
+import { registerAudit } from './audit.js';
 import { handleError } from './handle-error.js';
 import { registerInventory } from './inventory.js';
 import { registerRun } from './run.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerInventory(program);
   registerValidate(program);
+  registerAudit(program);
   registerRun(program);
   return program;
 }
