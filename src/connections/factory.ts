@@ -44,6 +44,25 @@ function int(
   return n;
 }
 
+/**
+ * The `-o UserKnownHostsFile=...` and `-o StrictHostKeyChecking=...` options of Ansible's
+ * `ansible_ssh_common_args`/`ansible_ssh_extra_args`, so an inventory written for Ansible keeps its
+ * host-key policy. `StrictHostKeyChecking=no` is taken as accept-new: a changed key is still refused.
+ */
+export function sshArgOptions(args: string | undefined): {
+  knownHostsFile?: string;
+  acceptNewHostKeys?: boolean;
+} {
+  const out: { knownHostsFile?: string; acceptNewHostKeys?: boolean } = {};
+  if (!args) return out;
+  for (const m of args.matchAll(/(?:^|\s)-o\s*["']?(\w+)\s*=\s*([^\s"']+)/g)) {
+    const [key, value] = [m[1].toLowerCase(), m[2]];
+    if (key === 'userknownhostsfile') out.knownHostsFile = value.replace(/^~(?=\/)/, process.env.HOME ?? '~');
+    if (key === 'stricthostkeychecking') out.acceptNewHostKeys = /^(no|off|accept-new)$/i.test(value);
+  }
+  return out;
+}
+
 /** The connection for one host: LocalConnection for `ansible_connection: local`, else SSH. */
 export function connectionFor(
   hostName: string,
@@ -56,6 +75,10 @@ export function connectionFor(
     throw new ConfigError(
       `hosts.${hostName}.ansible_connection: unsupported connection "${kind}" (use ssh or local)`,
     );
+  const fromArgs = {
+    ...sshArgOptions(str(hostVars, hostName, 'ansible_ssh_common_args')),
+    ...sshArgOptions(str(hostVars, hostName, 'ansible_ssh_extra_args')),
+  };
   const timeoutS =
     int(hostVars, hostName, 'ansible_ssh_timeout', 1, 3600) ??
     int(hostVars, hostName, 'ansible_timeout', 1, 3600);
@@ -68,8 +91,9 @@ export function connectionFor(
     privateKeyPath:
       str(hostVars, hostName, 'ansible_ssh_private_key_file', 'ansible_private_key_file') ??
       defaults.privateKeyPath,
-    knownHostsFile: defaults.knownHostsFile,
-    acceptNewHostKeys: defaults.acceptNewHostKeys,
+    // an explicit run-wide setting (CLI flag) wins over what the inventory wrote for Ansible
+    knownHostsFile: defaults.knownHostsFile ?? fromArgs.knownHostsFile,
+    acceptNewHostKeys: defaults.acceptNewHostKeys ?? fromArgs.acceptNewHostKeys,
     connectTimeoutMs: timeoutS === undefined ? defaults.connectTimeoutMs : timeoutS * 1000,
     becomePassword: str(
       hostVars,

@@ -95,3 +95,15 @@ describe('known_hosts', () => {
     expect(preferredHostKeyAlgorithms(file, 'other', 22)[0]).toBe('ssh-ed25519');
   });
 });
+
+describe('sshArgOptions', () => {
+  it("reads Ansible's ssh args for the known_hosts file and the host key policy", async () => {
+    const { sshArgOptions } = await import('./factory.js');
+    expect(sshArgOptions('-o UserKnownHostsFile=/tmp/kh -o StrictHostKeyChecking=yes')).toEqual({
+      knownHostsFile: '/tmp/kh',
+      acceptNewHostKeys: false,
+    });
+    expect(sshArgOptions('-o "StrictHostKeyChecking=accept-new" -C')).toEqual({ acceptNewHostKeys: true });
+    expect(sshArgOptions(undefined)).toEqual({});
+  });
+});
