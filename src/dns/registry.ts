@@ -8,8 +8,9 @@ import type { DnsProvider } from './provider.js';
 import { exec } from './providers/exec/index.js';
 import { ovhProvider } from './providers/ovh/index.js';
 import { rfc2136 } from './providers/rfc2136/index.js';
+import { route53 } from './providers/route53/index.js';
 
-const PROVIDERS: ProviderDef[] = [rfc2136, ovhProvider, exec];
+const PROVIDERS: ProviderDef[] = [rfc2136, ovhProvider, route53, exec];
 
 /** Every provider definition, sorted by code. */
 export function listProviders(): ProviderDef[] {

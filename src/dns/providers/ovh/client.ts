@@ -7,6 +7,7 @@
 import ovh from 'ovh';
 import { DnsProviderError } from '../../../errors.js';
 import { redact } from '../../../output/redact.js';
+import { sleep } from '../../propagation.js';
 
 /** Named endpoints (as the client knows them) and their hosts, for messages. */
 export const OVH_ENDPOINTS = [
@@ -67,16 +68,6 @@ function describe(rej: unknown): { status?: number; text: string } {
   if (typeof r.error === 'string') return { text: r.error };
   if (rej instanceof Error) return { text: rej.message };
   return { text: JSON.stringify(rej) };
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(t);
-      reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
-    });
-  });
 }
 
 /** Reject after `ms` (the request itself may still finish in the background). */
