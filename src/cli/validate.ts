@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { ConfigError, type Issue } from '../errors.js';
 import { loadInventory } from '../inventory/load.js';
 import type { Inventory } from '../inventory/types.js';
+import { playbookSummary, validatePlaybooks } from '../playbook/validate.js';
 import { collectPath, inventoryPaths } from '../inventory/sources.js';
 
 /** Result of validating inventory sources: the inventory when valid, else every issue found. */
@@ -36,16 +37,20 @@ export function inventorySummary(inv: Inventory, paths: string[]): string {
 export function registerValidate(program: Command): void {
   program
     .command('validate')
-    .description('check inventories (and, later, playbooks) without touching any host')
+    .description('check inventories and playbooks without touching any host')
+    .argument('[playbooks...]', 'playbooks to check (modules, arguments, roles, templates, expressions)')
     .option(
       '-i, --inventory <path>',
       'inventory file or directory (repeatable; default ./inventory)',
       collectPath,
     )
-    .action(async (opts: { inventory?: string[] }) => {
+    .action(async (playbooks: string[], opts: { inventory?: string[] }) => {
       const paths = inventoryPaths(opts.inventory);
       const { inventory, issues } = await validateInventories(paths);
-      if (!inventory) throw new ConfigError(issues);
+      const checked = await validatePlaybooks(playbooks);
+      const all = [...issues, ...checked.flatMap((c) => c.issues)];
+      if (!inventory || all.length) throw new ConfigError(all);
       process.stdout.write(`${inventorySummary(inventory, paths)}\n`);
+      for (const c of checked) process.stdout.write(`${playbookSummary(c)}\n`);
     });
 }

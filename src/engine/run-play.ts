@@ -145,7 +145,11 @@ async function runTask(
       h.unreachable = true;
       env.stats.count(h.name, 'unreachable');
     } else if (o.status === 'failed' && t.ignoreErrors) {
-      if (count) env.stats.count(h.name, 'ignored');
+      // Ansible counts an ignored failure as ok + ignored (+ changed when the result says so)
+      if (count) {
+        env.stats.count(h.name, o.data.changed === true ? 'changed' : 'ok');
+        env.stats.count(h.name, 'ignored');
+      }
     } else if (o.status === 'failed') {
       h.failed = true;
       if (!rescuable) env.stats.count(h.name, 'failed');

@@ -1,6 +1,7 @@
 /**
  * Per-host counters shown in the PLAY RECAP, with Ansible's meaning: `ok` counts every task that
- * ran without failing (changed ones too), `changed` those that changed something.
+ * ran without failing (changed ones and ignored failures too), `changed` those that changed
+ * something.
  */
 
 /** The recap line of one host. */

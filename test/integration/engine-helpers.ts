@@ -14,6 +14,8 @@ import type { ModuleDef } from '../../src/modules/types.js';
 import type { RunEvent } from '../../src/output/events.js';
 import { plainRenderer } from '../../src/output/plain.js';
 import { shellQuote } from '../../src/connections/connection.js';
+import { loadInventory } from '../../src/inventory/load.js';
+import { selectHosts } from '../../src/inventory/patterns.js';
 
 /** Build an Inventory: `groups` maps group → hosts, `vars` host → vars. */
 export function memoryInventory(
@@ -25,12 +27,12 @@ export function memoryInventory(
   const groupsOf = (h: string) => ['all', ...Object.keys(groups).filter((g) => groups[g].includes(h))];
   return {
     hosts: new Map(names.map((n) => [n, { name: n, vars: vars[n] ?? {}, groups: groupsOf(n).slice(1) }])),
-    groups: new Map(
-      Object.entries(groups).map(([g, hs]) => [
-        g,
-        { name: g, hosts: hs, children: [], vars: groupVars[g] ?? {} },
-      ]),
-    ),
+    groups: new Map([
+      ['all', { name: 'all', hosts: [], children: Object.keys(groups), vars: groupVars.all ?? {} }],
+      ...Object.entries(groups).map(
+        ([g, hs]) => [g, { name: g, hosts: hs, children: [], vars: groupVars[g] ?? {} }] as const,
+      ),
+    ]),
     hostVars: (h) => ({
       ...groupVars.all,
       ...Object.assign(
@@ -102,9 +104,7 @@ export function tempProject(): { dir: string; write(rel: string, text: string): 
 }
 
 /** Run a playbook and collect everything. */
-export async function run(
-  opts: Partial<RunOptions> & { playbook: string; inventory: Inventory },
-): Promise<{
+export async function run(opts: Partial<RunOptions> & { playbook: string; inventory: Inventory }): Promise<{
   exitCode: number;
   events: RunEvent[];
   out: string;
@@ -116,7 +116,7 @@ export async function run(
   let err = '';
   const plain = plainRenderer({ write: (s: string) => (out += s) }, { write: (s: string) => (err += s) });
   const { exitCode, stats } = await runPlaybook({
-    selectHosts: simpleSelect,
+    selectHosts,
     connect: defaultConnectionFactory(),
     emit: (e) => {
       events.push(e);
@@ -131,4 +131,9 @@ export async function run(
     err,
     recap: stats.toJSON() as unknown as Record<string, Record<string, number>>,
   };
+}
+
+/** Load a real inventory file written into the project (the inventory helper's loader). */
+export function loadInv(path: string): Promise<Inventory> {
+  return loadInventory([path]);
 }
