@@ -27,10 +27,17 @@ function facts(nginxSites: string, files: Record<string, { pem?: string; mode?: 
       f.stats.set(path, { exists: false });
       continue;
     }
-    f.stats.set(path, { exists: true, mode: mode ?? '600', owner: 'root', group: 'root', type: 'regular file' });
+    f.stats.set(path, {
+      exists: true,
+      mode: mode ?? '600',
+      owner: 'root',
+      group: 'root',
+      type: 'regular file',
+    });
     const certs = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----\n?/g);
     if (certs) f.certs.set(path, certs.join(''));
-    if (pem.includes('PRIVATE KEY')) f.pubkeys.set(path, createPublicKey(pem).export({ type: 'spki', format: 'pem' }).toString());
+    if (pem.includes('PRIVATE KEY'))
+      f.pubkeys.set(path, createPublicKey(pem).export({ type: 'spki', format: 'pem' }).toString());
   }
   return f;
 }
@@ -61,24 +68,67 @@ describe('analyseHost', () => {
   });
 
   it('finds nothing on a clean host and reports the certificate', () => {
-    const r = analyseHost('h', vars, facts(site('a.example www.a.example', D), pair(good)), { now, warnDays: 30 });
+    const r = analyseHost('h', vars, facts(site('a.example www.a.example', D), pair(good)), {
+      now,
+      warnDays: 30,
+    });
     expect(r.findings).toEqual([]);
     expect(r.report.certificates).toMatchObject([
-      { path: `${D}/fullchain.pem`, sans: ['a.example', '*.a.example'], key_matches: true, chain_complete: true, managed_name: 'a', days_left: 89 },
+      {
+        path: `${D}/fullchain.pem`,
+        sans: ['a.example', '*.a.example'],
+        key_matches: true,
+        chain_complete: true,
+        managed_name: 'a',
+        days_left: 89,
+      },
     ]);
     expect(r.targets).toEqual([
-      { port: 443, servername: 'a.example', expectedFingerprint: r.report.certificates[0].fingerprint_sha256, site: 'a.example', server: 'nginx', certPath: `${D}/fullchain.pem` },
-      { port: 443, servername: 'www.a.example', expectedFingerprint: r.report.certificates[0].fingerprint_sha256, site: 'a.example', server: 'nginx', certPath: `${D}/fullchain.pem` },
+      {
+        port: 443,
+        servername: 'a.example',
+        expectedFingerprint: r.report.certificates[0].fingerprint_sha256,
+        site: 'a.example',
+        server: 'nginx',
+        certPath: `${D}/fullchain.pem`,
+      },
+      {
+        port: 443,
+        servername: 'www.a.example',
+        expectedFingerprint: r.report.certificates[0].fingerprint_sha256,
+        site: 'a.example',
+        server: 'nginx',
+        certPath: `${D}/fullchain.pem`,
+      },
     ]);
   });
 
   it('flags expired and expiring certificates', () => {
-    const old = issue(dir, { cn: 'a.example', names: ['a.example'], issuer: int, start: new Date('2020-01-01'), end: new Date('2020-04-01') });
+    const old = issue(dir, {
+      cn: 'a.example',
+      names: ['a.example'],
+      issuer: int,
+      start: new Date('2020-01-01'),
+      end: new Date('2020-04-01'),
+    });
     const r = analyseHost('h', vars, facts(site('a.example', D), pair(old)), { now, warnDays: 30 });
     expect(codes(r)).toEqual(['CERT_EXPIRED']);
-    expect(r.findings[0]).toMatchObject({ severity: 'critical', host: 'h', site: 'a.example', path: `${D}/fullchain.pem` });
-    const soon = issue(dir, { cn: 'a.example', names: ['a.example'], issuer: int, end: new Date(Date.now() + 10 * 86_400_000) });
-    const r2 = analyseHost('h', vars, facts(site('a.example', D), pair(soon)), { now: new Date(), warnDays: 30 });
+    expect(r.findings[0]).toMatchObject({
+      severity: 'critical',
+      host: 'h',
+      site: 'a.example',
+      path: `${D}/fullchain.pem`,
+    });
+    const soon = issue(dir, {
+      cn: 'a.example',
+      names: ['a.example'],
+      issuer: int,
+      end: new Date(Date.now() + 10 * 86_400_000),
+    });
+    const r2 = analyseHost('h', vars, facts(site('a.example', D), pair(soon)), {
+      now: new Date(),
+      warnDays: 30,
+    });
     expect(r2.findings.map((f) => [f.code, f.severity, f.message])).toEqual([
       ['CERT_EXPIRING', 'warning', `${D}/fullchain.pem (CN=a.example) expires in 9 days`],
     ]);
@@ -86,34 +136,75 @@ describe('analyseHost', () => {
 
   it('flags a key that does not match, and a world-readable key', () => {
     const other = { cert: good.cert, key: newKey(dir) };
-    expect(codes(analyseHost('h', vars, facts(site('a.example', D), pair(other)), { now, warnDays: 30 }))).toEqual(['KEY_MISMATCH']);
+    expect(
+      codes(analyseHost('h', vars, facts(site('a.example', D), pair(other)), { now, warnDays: 30 })),
+    ).toEqual(['KEY_MISMATCH']);
     const r = analyseHost('h', vars, facts(site('a.example', D), pair(good, '644')), { now, warnDays: 30 });
     expect(r.findings.map((f) => [f.code, f.path, f.message])).toEqual([
-      ['KEY_WORLD_READABLE', `${D}/privkey.pem`, `private key ${D}/privkey.pem is mode 0644 (world-readable)`],
+      [
+        'KEY_WORLD_READABLE',
+        `${D}/privkey.pem`,
+        `private key ${D}/privkey.pem is mode 0644 (world-readable)`,
+      ],
     ]);
   });
 
   it('flags missing files, incomplete chains, names not covered, legacy protocols and stapling without OCSP', () => {
-    const files: Record<string, { pem?: string; mode?: string }> = { ...pair(good), [`${D}/privkey.pem`]: {} };
-    expect(codes(analyseHost('h', vars, facts(site('a.example', D), files), { now, warnDays: 30 }))).toEqual(['FILE_MISSING']);
-    expect(codes(analyseHost('h', vars, facts(site('a.example', D), pair(good, '600', '')), { now, warnDays: 30 }))).toEqual(['CHAIN_INCOMPLETE']);
-    expect(codes(analyseHost('h', vars, facts(site('b.example', D), pair(good)), { now, warnDays: 30 }))).toEqual(['CERT_NAME_MISMATCH']);
+    const files: Record<string, { pem?: string; mode?: string }> = {
+      ...pair(good),
+      [`${D}/privkey.pem`]: {},
+    };
+    expect(codes(analyseHost('h', vars, facts(site('a.example', D), files), { now, warnDays: 30 }))).toEqual([
+      'FILE_MISSING',
+    ]);
+    expect(
+      codes(
+        analyseHost('h', vars, facts(site('a.example', D), pair(good, '600', '')), { now, warnDays: 30 }),
+      ),
+    ).toEqual(['CHAIN_INCOMPLETE']);
+    expect(
+      codes(analyseHost('h', vars, facts(site('b.example', D), pair(good)), { now, warnDays: 30 })),
+    ).toEqual(['CERT_NAME_MISMATCH']);
     const legacy = site('a.example', D).replace('TLSv1.2 TLSv1.3', 'TLSv1.1 TLSv1.2');
-    expect(codes(analyseHost('h', vars, facts(legacy, pair(good)), { now, warnDays: 30 }))).toEqual(['TLS_LEGACY_PROTOCOL']);
+    expect(codes(analyseHost('h', vars, facts(legacy, pair(good)), { now, warnDays: 30 }))).toEqual([
+      'TLS_LEGACY_PROTOCOL',
+    ]);
     const stapled = site('a.example', D, 'ssl_stapling on;');
-    expect(codes(analyseHost('h', vars, facts(stapled, pair(good)), { now, warnDays: 30 }))).toEqual(['STAPLING_NO_OCSP']);
-    const withOcsp = issue(dir, { cn: 'a.example', names: ['a.example'], issuer: int, ocsp: 'http://ocsp.a.example/' });
-    expect(analyseHost('h', vars, facts(stapled, pair(withOcsp)), { now, warnDays: 30 }).findings).toEqual([]);
+    expect(codes(analyseHost('h', vars, facts(stapled, pair(good)), { now, warnDays: 30 }))).toEqual([
+      'STAPLING_NO_OCSP',
+    ]);
+    const withOcsp = issue(dir, {
+      cn: 'a.example',
+      names: ['a.example'],
+      issuer: int,
+      ocsp: 'http://ocsp.a.example/',
+    });
+    expect(analyseHost('h', vars, facts(stapled, pair(withOcsp)), { now, warnDays: 30 }).findings).toEqual(
+      [],
+    );
   });
 
   it('tells managed from unmanaged and current from outdated certificates', () => {
-    const unmanaged = { '/etc/ssl/x/fullchain.pem': { pem: good.cert + int.cert }, '/etc/ssl/x/privkey.pem': { pem: good.key } };
-    expect(codes(analyseHost('h', vars, facts(site('a.example', '/etc/ssl/x'), unmanaged), { now, warnDays: 30 }))).toEqual(['CERT_NOT_MANAGED']);
+    const unmanaged = {
+      '/etc/ssl/x/fullchain.pem': { pem: good.cert + int.cert },
+      '/etc/ssl/x/privkey.pem': { pem: good.key },
+    };
+    expect(
+      codes(analyseHost('h', vars, facts(site('a.example', '/etc/ssl/x'), unmanaged), { now, warnDays: 30 })),
+    ).toEqual(['CERT_NOT_MANAGED']);
     const serial = parseCertificates(good.cert)[0].serialNumber;
-    const ok = analyseHost('h', vars, facts(site('a.example', D), pair(good)), { now, warnDays: 30, liveSerials: new Map([['a', serial]]) });
+    const ok = analyseHost('h', vars, facts(site('a.example', D), pair(good)), {
+      now,
+      warnDays: 30,
+      liveSerials: new Map([['a', serial]]),
+    });
     expect(ok.findings).toEqual([]);
     expect(ok.report.certificates[0].current).toBe(true);
-    const stale = analyseHost('h', vars, facts(site('a.example', D), pair(good)), { now, warnDays: 30, liveSerials: new Map([['a', '01']]) });
+    const stale = analyseHost('h', vars, facts(site('a.example', D), pair(good)), {
+      now,
+      warnDays: 30,
+      liveSerials: new Map([['a', '01']]),
+    });
     expect(codes(stale)).toEqual(['CERT_OUTDATED']);
   });
 
@@ -124,14 +215,20 @@ describe('analyseHost', () => {
       ['DISTRO_DRIFT', 'inventory says distro "centos", host runs Debian GNU/Linux 12 (bookworm)'],
       ['WEBSERVER_DRIFT', 'inventory says webserver apache2, host runs nginx'],
     ]);
-    expect(analyseHost('h', { distro: 'debian12', webserver: 'nginx' }, f, { now, warnDays: 30 }).findings).toEqual([]);
+    expect(
+      analyseHost('h', { distro: 'debian12', webserver: 'nginx' }, f, { now, warnDays: 30 }).findings,
+    ).toEqual([]);
   });
 
   it('checks chain order and signatures', () => {
     const [leaf] = parseCertificates(good.cert);
     const [i] = parseCertificates(int.cert);
     expect(chainProblem([leaf, i])).toBeUndefined();
-    expect(chainProblem([i, leaf])).toMatch(/certificate 1 \(CN=Audit Test Intermediate\) is not signed by certificate 2/);
-    expect(chainProblem([leaf])).toBe('the issuer of CN=a.example (CN=Audit Test Intermediate) is missing from the file');
+    expect(chainProblem([i, leaf])).toMatch(
+      /certificate 1 \(CN=Audit Test Intermediate\) is not signed by certificate 2/,
+    );
+    expect(chainProblem([leaf])).toBe(
+      'the issuer of CN=a.example (CN=Audit Test Intermediate) is missing from the file',
+    );
   });
 });

@@ -4,7 +4,15 @@
  * for the served-certificate check. Pure: no I/O, so it is unit-tested with generated certificates.
  */
 import type { X509Certificate } from 'node:crypto';
-import { certNames, chainProblem, daysLeft, keyMatches, ocspUrls, oneLine, parseCertificates } from './cert-analysis.js';
+import {
+  certNames,
+  chainProblem,
+  daysLeft,
+  keyMatches,
+  ocspUrls,
+  oneLine,
+  parseCertificates,
+} from './cert-analysis.js';
 import { legacyProtocols } from './config-common.js';
 import { declaredWebservers, driftFindings } from './drift.js';
 import { finding } from './findings.js';
@@ -55,12 +63,26 @@ export function analyseHost(
     for (const p of [...site.certFiles, ...site.keyFiles, ...site.chainFiles]) {
       if (facts.stats.get(p)?.exists === false && !missing.has(p)) {
         missing.add(p);
-        add(finding('FILE_MISSING', host, `${site.server} config ${site.file}:${site.line} points at missing ${p}`, { site: label, path: p }));
+        add(
+          finding(
+            'FILE_MISSING',
+            host,
+            `${site.server} config ${site.file}:${site.line} points at missing ${p}`,
+            { site: label, path: p },
+          ),
+        );
       }
     }
     const legacy = legacyProtocols(site.protocols);
     if (legacy.length) {
-      add(finding('TLS_LEGACY_PROTOCOL', host, `${site.server} site enables ${legacy.join(', ')} (${site.file}:${site.line})`, { site: label }));
+      add(
+        finding(
+          'TLS_LEGACY_PROTOCOL',
+          host,
+          `${site.server} site enables ${legacy.join(', ')} (${site.file}:${site.line})`,
+          { site: label },
+        ),
+      );
     }
     const certPaths = site.certFiles.flatMap((p) => expandPath(facts, p)).filter((p) => !missing.has(p));
     certPaths.forEach((certPath, i) => {
@@ -74,18 +96,40 @@ export function analyseHost(
       const leaf = leaves.get(certPath);
       if (!report || !leaf) return;
       for (const name of site.serverNames) {
-        const covered = name.startsWith('*.') ? certNames(leaf).includes(name) : leaf.checkHost(name) !== undefined;
-        if (!covered) add(finding('CERT_NAME_MISMATCH', host, `${name} is not covered by ${certPath} (${report.sans.join(', ')})`, { site: name, path: certPath }));
+        const covered = name.startsWith('*.')
+          ? certNames(leaf).includes(name)
+          : leaf.checkHost(name) !== undefined;
+        if (!covered)
+          add(
+            finding(
+              'CERT_NAME_MISMATCH',
+              host,
+              `${name} is not covered by ${certPath} (${report.sans.join(', ')})`,
+              { site: name, path: certPath },
+            ),
+          );
       }
       if (site.stapling && report.ocsp_urls.length === 0) {
-        add(finding('STAPLING_NO_OCSP', host, `OCSP stapling is on but ${certPath} has no OCSP responder URL`, { site: label, path: certPath }));
+        add(
+          finding('STAPLING_NO_OCSP', host, `OCSP stapling is on but ${certPath} has no OCSP responder URL`, {
+            site: label,
+            path: certPath,
+          }),
+        );
       }
       const names = site.serverNames.length ? site.serverNames : certNames(leaf).slice(0, 1);
       for (const port of site.ports) {
         for (const n of names) {
           const servername = n.replace(/^\*\./, 'audit.');
           if (!targets.some((t) => t.port === port && t.servername === servername)) {
-            targets.push({ port, servername, expectedFingerprint: report.fingerprint_sha256, site: label, server: site.server, certPath });
+            targets.push({
+              port,
+              servername,
+              expectedFingerprint: report.fingerprint_sha256,
+              site: label,
+              server: site.server,
+              certPath,
+            });
           }
         }
       }
@@ -133,25 +177,54 @@ function analyseCert(
   const days = daysLeft(leaf, opts.now);
   const subject = oneLine(leaf.subject);
   if (new Date(leaf.validTo) <= opts.now) {
-    add(finding('CERT_EXPIRED', host, `${certPath} (${subject}) expired on ${new Date(leaf.validTo).toISOString()}`, at));
+    add(
+      finding(
+        'CERT_EXPIRED',
+        host,
+        `${certPath} (${subject}) expired on ${new Date(leaf.validTo).toISOString()}`,
+        at,
+      ),
+    );
   } else if (days < opts.warnDays) {
     add(finding('CERT_EXPIRING', host, `${certPath} (${subject}) expires in ${days} days`, at));
   }
   if (new Date(leaf.validFrom) > opts.now) {
-    add(finding('CERT_NOT_YET_VALID', host, `${certPath} is valid only from ${new Date(leaf.validFrom).toISOString()}`, at));
+    add(
+      finding(
+        'CERT_NOT_YET_VALID',
+        host,
+        `${certPath} is valid only from ${new Date(leaf.validFrom).toISOString()}`,
+        at,
+      ),
+    );
   }
   const pub = facts.pubkeys.get(keyPath);
   let matches: boolean | null = null;
   if (pub) {
     matches = keyMatches(leaf, pub);
-    if (!matches) add(finding('KEY_MISMATCH', host, `private key ${keyPath} does not belong to ${certPath}`, { site, path: keyPath }));
+    if (!matches)
+      add(
+        finding('KEY_MISMATCH', host, `private key ${keyPath} does not belong to ${certPath}`, {
+          site,
+          path: keyPath,
+        }),
+      );
   } else if (facts.stats.get(keyPath)?.exists !== false) {
     const why = facts.keyErrors.get(keyPath) ?? 'no private key found in it';
-    add(finding('KEY_UNCHECKED', host, `cannot check private key ${keyPath}: ${why}`, { site, path: keyPath }));
+    add(
+      finding('KEY_UNCHECKED', host, `cannot check private key ${keyPath}: ${why}`, { site, path: keyPath }),
+    );
   }
   const st = facts.stats.get(keyPath);
   if (st?.mode && (pub || facts.keyErrors.has(keyPath)) && (parseInt(st.mode, 8) & 0o004) !== 0) {
-    add(finding('KEY_WORLD_READABLE', host, `private key ${keyPath} is mode ${st.mode.padStart(4, '0')} (world-readable)`, { site, path: keyPath }));
+    add(
+      finding(
+        'KEY_WORLD_READABLE',
+        host,
+        `private key ${keyPath} is mode ${st.mode.padStart(4, '0')} (world-readable)`,
+        { site, path: keyPath },
+      ),
+    );
   }
   const problem = chainProblem(chain);
   if (problem) add(finding('CHAIN_INCOMPLETE', host, `${certPath}: ${problem}`, at));
@@ -159,10 +232,25 @@ function analyseCert(
   const managed = MANAGED.exec(certPath)?.[1];
   let current: boolean | null = null;
   if (!managed) {
-    add(finding('CERT_NOT_MANAGED', host, `${certPath} is not under /etc/ssl/certfleet/ (not delivered by certfleet)`, at));
+    add(
+      finding(
+        'CERT_NOT_MANAGED',
+        host,
+        `${certPath} is not under /etc/ssl/certfleet/ (not delivered by certfleet)`,
+        at,
+      ),
+    );
   } else if (opts.liveSerials?.has(managed)) {
     current = opts.liveSerials.get(managed) === leaf.serialNumber;
-    if (!current) add(finding('CERT_OUTDATED', host, `${certPath} (serial ${leaf.serialNumber}) is not the live certificate of ${managed}`, at));
+    if (!current)
+      add(
+        finding(
+          'CERT_OUTDATED',
+          host,
+          `${certPath} (serial ${leaf.serialNumber}) is not the live certificate of ${managed}`,
+          at,
+        ),
+      );
   }
   return {
     path: certPath,

@@ -53,9 +53,13 @@ export function apacheProtocols(args: string[]): string[] {
   for (const a of args) {
     const op = a[0] === '-' || a[0] === '+' ? a[0] : '';
     const name = op ? a.slice(1) : a;
-    const names = name.toLowerCase() === 'all' ? ALL.slice(1) : ALL.filter((p) => p.toLowerCase() === name.toLowerCase());
+    const names =
+      name.toLowerCase() === 'all' ? ALL.slice(1) : ALL.filter((p) => p.toLowerCase() === name.toLowerCase());
     if (!op) set = new Set(names);
-    for (const n of names) op === '-' ? set.delete(n) : set.add(n);
+    for (const n of names) {
+      if (op === '-') set.delete(n);
+      else set.add(n);
+    }
   }
   return [...set];
 }
@@ -103,7 +107,9 @@ function toSite(open: Line, body: Line[], root: string): TlsSite[] {
     server: 'apache',
     file: open.file,
     line: open.line,
-    serverNames: [...get('servername'), ...get('serveralias')].flatMap((l) => l.args).map((n) => n.replace(/:\d+$/, '')),
+    serverNames: [...get('servername'), ...get('serveralias')]
+      .flatMap((l) => l.args)
+      .map((n) => n.replace(/:\d+$/, '')),
     ports: [...new Set(ports.length ? ports : [443])],
     certFiles: files('sslcertificatefile'),
     keyFiles: files('sslcertificatekeyfile'),

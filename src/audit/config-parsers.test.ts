@@ -7,14 +7,32 @@ import { tomcatTlsSites } from './tomcat-config.js';
 
 describe('config-common', () => {
   it('expands include globs against gathered files, sorted, and directories', () => {
-    const files = ['/etc/nginx/conf.d/b.conf', '/etc/nginx/conf.d/a.conf', '/etc/nginx/mime.types', '/etc/apache2/sites/x'];
-    expect(expandInclude('conf.d/*.conf', '/etc/nginx', files)).toEqual(['/etc/nginx/conf.d/a.conf', '/etc/nginx/conf.d/b.conf']);
+    const files = [
+      '/etc/nginx/conf.d/b.conf',
+      '/etc/nginx/conf.d/a.conf',
+      '/etc/nginx/mime.types',
+      '/etc/apache2/sites/x',
+    ];
+    expect(expandInclude('conf.d/*.conf', '/etc/nginx', files)).toEqual([
+      '/etc/nginx/conf.d/a.conf',
+      '/etc/nginx/conf.d/b.conf',
+    ]);
     expect(expandInclude('/etc/nginx/mime.types', '/x', files)).toEqual(['/etc/nginx/mime.types']);
     expect(expandInclude('sites/', '/etc/apache2', files)).toEqual(['/etc/apache2/sites/x']);
   });
   it('reads ports and legacy protocols', () => {
-    expect(['443', '*:443', '[::]:8443', '10.0.0.1:443', 'x'].map(portOf)).toEqual([443, 443, 8443, 443, undefined]);
-    expect(legacyProtocols(['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.0'])).toEqual(['TLSv1', 'TLSv1.1', 'TLSv1.0']);
+    expect(['443', '*:443', '[::]:8443', '10.0.0.1:443', 'x'].map(portOf)).toEqual([
+      443,
+      443,
+      8443,
+      443,
+      undefined,
+    ]);
+    expect(legacyProtocols(['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.0'])).toEqual([
+      'TLSv1',
+      'TLSv1.1',
+      'TLSv1.0',
+    ]);
     expect(legacyProtocols(undefined)).toEqual([]);
   });
 });
@@ -82,7 +100,10 @@ describe('nginx', () => {
 
 describe('apache', () => {
   const files = new Map([
-    ['/etc/httpd/conf/httpd.conf', 'ServerRoot /etc/httpd\nSSLProtocol all -SSLv3\nIncludeOptional conf.d/*.conf\n'],
+    [
+      '/etc/httpd/conf/httpd.conf',
+      'ServerRoot /etc/httpd\nSSLProtocol all -SSLv3\nIncludeOptional conf.d/*.conf\n',
+    ],
     [
       '/etc/httpd/conf.d/ssl.conf',
       [
@@ -116,7 +137,18 @@ describe('apache', () => {
   });
   it('finds SSL vhosts, continuation lines and server-level protocols', () => {
     const sites = apacheTlsSites('/etc/httpd/conf/httpd.conf', '/etc/httpd', files);
-    expect(sites.map((s) => [s.line, s.serverNames, s.ports, s.certFiles, s.keyFiles, s.chainFiles, s.protocols, s.stapling])).toEqual([
+    expect(
+      sites.map((s) => [
+        s.line,
+        s.serverNames,
+        s.ports,
+        s.certFiles,
+        s.keyFiles,
+        s.chainFiles,
+        s.protocols,
+        s.stapling,
+      ]),
+    ).toEqual([
       [
         2,
         ['b.example', 'www.b.example'],
@@ -165,7 +197,10 @@ describe('tomcat', () => {
       '</Connector>',
       '</Server>',
     ].join('\n');
-    const sites = tomcatTlsSites('/opt/tomcat/conf/server.xml', new Map([['/opt/tomcat/conf/server.xml', xml]]));
+    const sites = tomcatTlsSites(
+      '/opt/tomcat/conf/server.xml',
+      new Map([['/opt/tomcat/conf/server.xml', xml]]),
+    );
     expect(sites).toEqual([
       {
         server: 'tomcat',

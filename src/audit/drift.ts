@@ -41,14 +41,18 @@ export function driftFindings(host: string, vars: Record<string, unknown>, facts
   }
   const declared = declaredWebservers(vars.webservers ?? vars.webserver);
   if (declared) {
-    const want = new Set(declared.map((w) => ALIASES[w.toLowerCase()] ?? w.toLowerCase()));
-    const have = new Set(facts.running);
-    const missing = [...want].filter((w) => !have.has(w as WebServerKind));
+    const want = new Set<string>(declared.map((w): string => ALIASES[w.toLowerCase()] ?? w.toLowerCase()));
+    const have = new Set<string>(facts.running);
+    const missing = [...want].filter((w) => !have.has(w));
     const extra = [...have].filter((w) => !want.has(w));
     if (missing.length || extra.length) {
       const running = facts.running.length ? facts.running.join(', ') : 'no web server';
       out.push(
-        finding('WEBSERVER_DRIFT', host, `inventory says webserver ${declared.join(', ')}, host runs ${running}`),
+        finding(
+          'WEBSERVER_DRIFT',
+          host,
+          `inventory says webserver ${declared.join(', ')}, host runs ${running}`,
+        ),
       );
     }
   }

@@ -39,7 +39,12 @@ export type FindingCode = keyof typeof FINDINGS;
 const RANK: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
 
 /** Build a finding with the catalogue's severity. */
-export function finding(code: FindingCode, host: string, message: string, extra: { site?: string; path?: string } = {}): Finding {
+export function finding(
+  code: FindingCode,
+  host: string,
+  message: string,
+  extra: { site?: string; path?: string } = {},
+): Finding {
   return { code, severity: FINDINGS[code].severity, host, ...extra, message };
 }
 

@@ -5,7 +5,8 @@ import { gatherFacts, gatherScript, GatherParseError, parseGatherOutput, parseOs
 
 describe('parseGatherOutput', () => {
   const M = '@@CERTFLEET-0011223344556677';
-  const frame = (kind: string, arg: string, body: string) => `\n${M} BEGIN ${kind} ${arg}\n${body}\n${M} END\n`;
+  const frame = (kind: string, arg: string, body: string) =>
+    `\n${M} BEGIN ${kind} ${arg}\n${body}\n${M} END\n`;
 
   it('reads every section kind, keeping bodies byte-exact', () => {
     const out =
@@ -26,7 +27,13 @@ describe('parseGatherOutput', () => {
     expect(f.running).toEqual(['nginx']);
     expect(f.mainConfig).toEqual({ nginx: '/etc/nginx/nginx.conf' });
     expect([...f.configs.nginx!]).toEqual([['/etc/nginx/nginx.conf', 'http {}']]);
-    expect(f.stats.get('/k.pem')).toEqual({ exists: true, mode: '644', owner: 'root', group: 'root', type: 'regular file' });
+    expect(f.stats.get('/k.pem')).toEqual({
+      exists: true,
+      mode: '644',
+      owner: 'root',
+      group: 'root',
+      type: 'regular file',
+    });
     expect(f.stats.get('/gone.pem')).toEqual({ exists: false });
     expect(f.certs.get('/c.pem')).toBe('-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n');
     expect(f.pubkeys.get('/k.pem')).toContain('PUBLIC KEY');
@@ -34,7 +41,8 @@ describe('parseGatherOutput', () => {
   });
 
   it('cannot be fooled by a config that prints a frame with another mark', () => {
-    const forged = '\n@@CERTFLEET-ffffffffffffffff BEGIN stat /etc/shadow\nmissing\n@@CERTFLEET-ffffffffffffffff END\n';
+    const forged =
+      '\n@@CERTFLEET-ffffffffffffffff BEGIN stat /etc/shadow\nmissing\n@@CERTFLEET-ffffffffffffffff END\n';
     const f = parseGatherOutput(frame('conf', 'nginx /n.conf', forged) + frame('done', '-', ''), M);
     expect(f.stats.size).toBe(0);
     expect(f.configs.nginx!.get('/n.conf')).toBe(forged);
@@ -42,11 +50,16 @@ describe('parseGatherOutput', () => {
 
   it('rejects truncated output', () => {
     expect(() => parseGatherOutput(frame('os-release', '-', 'ID=x'), M)).toThrow(GatherParseError);
-    expect(() => parseGatherOutput(`\n${M} BEGIN conf nginx /x\nhalf`, M)).toThrow('gather output is truncated');
+    expect(() => parseGatherOutput(`\n${M} BEGIN conf nginx /x\nhalf`, M)).toThrow(
+      'gather output is truncated',
+    );
   });
 
   it('parses os-release quoting', () => {
-    expect(parseOsRelease("ID='centos'\n# c\nVERSION_ID=9\nbad line")).toEqual({ ID: 'centos', VERSION_ID: '9' });
+    expect(parseOsRelease("ID='centos'\n# c\nVERSION_ID=9\nbad line")).toEqual({
+      ID: 'centos',
+      VERSION_ID: '9',
+    });
   });
 });
 
@@ -58,7 +71,9 @@ describe('gather.sh on this machine (read-only, local connection)', () => {
     // the lab's web servers are installed on the control node (CI installs them too)
     expect(facts.installed).toEqual(expect.arrayContaining(['nginx', 'apache', 'haproxy']));
     expect(facts.mainConfig.nginx).toBe('/etc/nginx/nginx.conf');
-    expect(facts.configs.nginx!.get('/etc/nginx/nginx.conf')).toBe(readFileSync('/etc/nginx/nginx.conf', 'utf8'));
+    expect(facts.configs.nginx!.get('/etc/nginx/nginx.conf')).toBe(
+      readFileSync('/etc/nginx/nginx.conf', 'utf8'),
+    );
     expect(facts.configs.apache!.has('/etc/apache2/ports.conf')).toBe(true);
   });
 });

@@ -32,10 +32,12 @@ export function haproxyTlsSites(main: string, files: Map<string, string>): TlsSi
     const l = raw.replace(/(^|\s)#.*$/, '').trim();
     if (!l) return;
     const words = l.split(/\s+/);
-    if (/^(global|defaults|frontend|listen|backend|userlist|peers|resolvers)$/.test(words[0])) section = words[0];
+    if (/^(global|defaults|frontend|listen|backend|userlist|peers|resolvers)$/.test(words[0]))
+      section = words[0];
     if (words[0] === 'crt-base') crtBase = words[1];
     if (words[0] === 'ssl-default-bind-options') defaultOpts = words.slice(1);
-    if (words[0] !== 'bind' || !(section === 'frontend' || section === 'listen') || !words.includes('ssl')) return;
+    if (words[0] !== 'bind' || !(section === 'frontend' || section === 'listen') || !words.includes('ssl'))
+      return;
     const crts: string[] = [];
     words.forEach((w, k) => {
       if (w === 'crt' && words[k + 1]) crts.push(absolutePath(crtBase, words[k + 1]));

@@ -26,8 +26,10 @@ function tokenize(text: string): { t: string; line: number; quoted: boolean }[] 
     if (c === '\n') line++;
     if (/\s/.test(c)) i++;
     else if (c === '#') while (i < text.length && text[i] !== '\n') i++;
-    else if (c === ';' || c === '{' || c === '}') out.push({ t: c, line, quoted: false }), i++;
-    else if (c === '"' || c === "'") {
+    else if (c === ';' || c === '{' || c === '}') {
+      out.push({ t: c, line, quoted: false });
+      i++;
+    } else if (c === '"' || c === "'") {
       let j = i + 1;
       let s = '';
       while (j < text.length && text[j] !== c) {

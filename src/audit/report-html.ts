@@ -10,7 +10,7 @@ import { minDaysLeft } from './report-text.js';
 import type { AuditReport } from './types.js';
 
 /** Escape text for HTML element content and attribute values. */
-export function esc(s: unknown): string {
+export function esc(s: string | number | undefined): string {
   return String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
@@ -56,11 +56,15 @@ function timeline(report: AuditReport, warnDays: number): string {
   const rowH = 22;
   const x = (d: number) => left + ((Math.max(lo, Math.min(hi, d)) - lo) / (hi - lo)) * (width - left - 20);
   const h = 40 + hosts.length * rowH;
-  const parts = [`<svg id="timeline" xmlns="http://www.w3.org/2000/svg" width="100%" viewBox="0 0 ${width} ${h}" role="img" aria-label="expiry timeline">`];
+  const parts = [
+    `<svg id="timeline" xmlns="http://www.w3.org/2000/svg" width="100%" viewBox="0 0 ${width} ${h}" role="img" aria-label="expiry timeline">`,
+  ];
   parts.push(`<rect x="${x(lo)}" y="10" width="${x(0) - x(lo)}" height="${h - 30}" fill="#fdecea"/>`);
   parts.push(`<rect x="${x(0)}" y="10" width="${x(warnDays) - x(0)}" height="${h - 30}" fill="#fff4e5"/>`);
   for (const d of [0, warnDays, 60, 90, hi].filter((v, i, a) => a.indexOf(v) === i && v <= hi)) {
-    parts.push(`<line x1="${x(d)}" x2="${x(d)}" y1="10" y2="${h - 20}" stroke="#c9d1db" stroke-dasharray="3 3"/>`);
+    parts.push(
+      `<line x1="${x(d)}" x2="${x(d)}" y1="10" y2="${h - 20}" stroke="#c9d1db" stroke-dasharray="3 3"/>`,
+    );
     parts.push(`<text x="${x(d)}" y="${h - 6}" text-anchor="middle">${d}d</text>`);
   }
   hosts.forEach((host, i) => {

@@ -7,7 +7,14 @@ import type { AuditReport, Finding, HostReport } from './types.js';
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c])))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 /** The smallest days-left of a host's certificates ('-' without certificates). */
@@ -27,13 +34,19 @@ function counts(host: string, findings: Finding[]): [number, number, number] {
 
 /** Render the whole report for a terminal. */
 export function renderText(report: AuditReport): string {
-  const hostRows = [['HOST', 'ADDRESS', 'DISTRO', 'RUNNING', 'SITES', 'CERTS', 'MIN DAYS', 'CRIT', 'WARN', 'INFO']];
+  const hostRows = [
+    ['HOST', 'ADDRESS', 'DISTRO', 'RUNNING', 'SITES', 'CERTS', 'MIN DAYS', 'CRIT', 'WARN', 'INFO'],
+  ];
   for (const h of report.hosts) {
     const [c, w, i] = counts(h.host, report.findings);
     hostRows.push([
       h.host,
       h.address ?? '',
-      h.reachable ? (h.distro ? `${h.distro.id}${h.distro.version ? ` ${h.distro.version}` : ''}` : '?') : 'unreachable',
+      h.reachable
+        ? h.distro
+          ? `${h.distro.id}${h.distro.version ? ` ${h.distro.version}` : ''}`
+          : '?'
+        : 'unreachable',
       h.webservers.running.join(',') || '-',
       String(h.sites.length),
       String(h.certificates.length),

@@ -27,7 +27,11 @@ export interface RunAuditOptions extends Partial<AnalyseOptions> {
   timeoutMs?: number;
 }
 
-async function auditOne(t: AuditTarget, opts: RunAuditOptions, now: Date): Promise<{ report: HostReport; findings: Finding[] }> {
+async function auditOne(
+  t: AuditTarget,
+  opts: RunAuditOptions,
+  now: Date,
+): Promise<{ report: HostReport; findings: Finding[] }> {
   const address = typeof t.vars.ansible_host === 'string' ? t.vars.ansible_host : t.name;
   const down = (code: 'HOST_UNREACHABLE' | 'GATHER_FAILED', err: unknown) => ({
     report: emptyReport(t, address),
@@ -54,22 +58,37 @@ async function auditOne(t: AuditTarget, opts: RunAuditOptions, now: Date): Promi
   });
   report.address = address;
   const live = targets.filter((x) => facts.running.includes(x.server));
-  report.served = await Promise.all(live.map((x) => fetchServedCert(address, x.port, x.servername, Math.min(timeoutMs, 10_000))));
+  report.served = await Promise.all(
+    live.map((x) => fetchServedCert(address, x.port, x.servername, Math.min(timeoutMs, 10_000))),
+  );
   // one finding per site and port, naming every server name that got the wrong (or no) certificate
-  const wrong = new Map<string, { code: 'SERVED_UNREACHABLE' | 'SERVED_MISMATCH'; names: string[]; detail: string; site: string; path: string }>();
+  const wrong = new Map<
+    string,
+    {
+      code: 'SERVED_UNREACHABLE' | 'SERVED_MISMATCH';
+      names: string[];
+      detail: string;
+      site: string;
+      path: string;
+    }
+  >();
   live.forEach((x, i) => {
     const served = report.served[i];
-    if (!served.error && x.expectedFingerprint) served.matches_file = served.fingerprint_sha256 === x.expectedFingerprint;
+    if (!served.error && x.expectedFingerprint)
+      served.matches_file = served.fingerprint_sha256 === x.expectedFingerprint;
     if (!served.error && served.matches_file !== false) return;
     const code = served.error ? 'SERVED_UNREACHABLE' : 'SERVED_MISMATCH';
-    const detail = served.error ?? `serves ${served.subject} (not after ${served.not_after}), not ${x.certPath}`;
+    const detail =
+      served.error ?? `serves ${served.subject} (not after ${served.not_after}), not ${x.certPath}`;
     const key = `${code}|${x.site}|${x.port}|${detail}`;
     const entry = wrong.get(key) ?? { code, names: [], detail, site: x.site, path: x.certPath };
     entry.names.push(`${x.servername}:${x.port}`);
     wrong.set(key, entry);
   });
   for (const w of wrong.values()) {
-    findings.push(finding(w.code, t.name, `${w.names.join(', ')}: ${w.detail}`, { site: w.site, path: w.path }));
+    findings.push(
+      finding(w.code, t.name, `${w.names.join(', ')}: ${w.detail}`, { site: w.site, path: w.path }),
+    );
   }
   return { report, findings };
 }

@@ -24,7 +24,11 @@ describe('fetchServedCert', () => {
     b = issue(dir, { cn: 'b.example', names: ['b.example'], issuer: intermediate });
     const ctxB = createSecureContext({ cert: b.cert, key: b.key });
     // a real TLS server on loopback choosing the certificate by SNI, like a web server's vhosts
-    tls = createServer({ cert: a.cert, key: a.key, SNICallback: (name, cb) => cb(null, name === 'b.example' ? ctxB : undefined) });
+    tls = createServer({
+      cert: a.cert,
+      key: a.key,
+      SNICallback: (name, cb) => cb(null, name === 'b.example' ? ctxB : undefined),
+    });
     silent = createNetServer((sock) => open.add(sock));
     tls.on('connection', (sock: Socket) => open.add(sock));
     await Promise.all([

@@ -8,7 +8,12 @@ import { oneLine } from './cert-analysis.js';
 import type { ServedCert } from './types.js';
 
 /** Handshake with `address:port` using `servername` for SNI and describe the leaf returned. */
-export function fetchServedCert(address: string, port: number, servername: string, timeoutMs: number): Promise<ServedCert> {
+export function fetchServedCert(
+  address: string,
+  port: number,
+  servername: string,
+  timeoutMs: number,
+): Promise<ServedCert> {
   return new Promise((resolve) => {
     const isIp = /^[\d.]+$|:/.test(servername);
     const socket = connect({
@@ -26,7 +31,10 @@ export function fetchServedCert(address: string, port: number, servername: strin
       socket.destroy();
       resolve(r);
     };
-    const timer = setTimeout(() => done({ port, servername, error: `no TLS handshake within ${timeoutMs} ms` }), timeoutMs);
+    const timer = setTimeout(
+      () => done({ port, servername, error: `no TLS handshake within ${timeoutMs} ms` }),
+      timeoutMs,
+    );
     socket.once('secureConnect', () => {
       const peer = socket.getPeerCertificate();
       if (!peer?.raw) return done({ port, servername, error: 'no certificate in the handshake' });

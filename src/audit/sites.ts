@@ -34,7 +34,9 @@ export function sitesOf(facts: HostFacts): TlsSite[] {
 /** The files a referenced path stands for: itself, or every gathered file in it when a directory. */
 export function expandPath(facts: HostFacts, path: string): string[] {
   if (facts.stats.get(path)?.type !== 'directory') return [path];
-  return [...facts.stats.keys()].filter((p) => p.startsWith(`${path}/`) && facts.stats.get(p)?.type !== 'directory');
+  return [...facts.stats.keys()].filter(
+    (p) => p.startsWith(`${path}/`) && facts.stats.get(p)?.type !== 'directory',
+  );
 }
 
 /** A short label for a site in findings: its first name, else `file:line`. */

@@ -27,7 +27,11 @@ export function tomcatTlsSites(main: string, files: Map<string, string>): TlsSit
     const body = m[3] ?? '';
     const hostCfgs = [...body.matchAll(/<SSLHostConfig\b([^>]*)>/g)].map((h) => attrs(h[1]));
     const certs = [...body.matchAll(/<Certificate\b([^>]*?)\/?>/g)].map((c) => attrs(c[1]));
-    const file = (k: string) => certs.map((c) => c[k]).filter(Boolean).map((p) => absolutePath(base, p));
+    const file = (k: string) =>
+      certs
+        .map((c) => c[k])
+        .filter(Boolean)
+        .map((p) => absolutePath(base, p));
     const protocols = hostCfgs.map((h) => h.protocols).find(Boolean);
     sites.push({
       server: 'tomcat',

@@ -30,7 +30,8 @@ interface AuditFlags {
 
 function positiveInt(flag: string, v: string, max: number): number {
   const n = /^\d+$/.test(v) ? Number(v) : NaN;
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new ConfigError(`${flag}: must be an integer from 1 to ${max}, got "${v}"`);
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw new ConfigError(`${flag}: must be an integer from 1 to ${max}, got "${v}"`);
   return n;
 }
 
@@ -50,8 +51,14 @@ export function liveSerials(stateDir: string): Map<string, string> {
 export function registerAudit(program: Command): void {
   program
     .command('audit')
-    .description('read-only audit of web-server TLS configs and deployed certificates (exit 0 clean, 1 warnings, 2 critical)')
-    .requiredOption('-i, --inventory <file>', 'inventory file (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .description(
+      'read-only audit of web-server TLS configs and deployed certificates (exit 0 clean, 1 warnings, 2 critical)',
+    )
+    .requiredOption(
+      '-i, --inventory <file>',
+      'inventory file (repeatable)',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
     .option('-l, --limit <pattern>', 'only hosts matching this pattern')
     .option('--json', 'print the report as JSON (schema certfleet.audit/v1)')
     .option('--html <file>', 'also write a self-contained HTML report to FILE')
@@ -67,13 +74,24 @@ export function registerAudit(program: Command): void {
       const serials = flags.stateDir ? liveSerials(flags.stateDir) : undefined;
       const inv = await loadInventory(flags.inventory);
       const names = selectHosts(inv, flags.limit ?? 'all');
-      if (!names.length) throw new ConfigError(`no host matches ${flags.limit ? `--limit "${flags.limit}"` : 'the inventory'}`);
+      if (!names.length)
+        throw new ConfigError(
+          `no host matches ${flags.limit ? `--limit "${flags.limit}"` : 'the inventory'}`,
+        );
       const targets: AuditTarget[] = names.map((name) => ({ name, vars: inv.hostVars(name) }));
       // build every connection up front: a bad connection variable is bad input (exit 4), not a finding
       const conns = new Map(
         targets.map((t) => {
-          const khf = flags.knownHosts ?? (typeof t.vars.known_hosts_file === 'string' ? t.vars.known_hosts_file : undefined);
-          return [t.name, connectionFor(t.name, t.vars, { knownHostsFile: khf, connectTimeoutMs: Math.min(timeoutMs, 10_000) })];
+          const khf =
+            flags.knownHosts ??
+            (typeof t.vars.known_hosts_file === 'string' ? t.vars.known_hosts_file : undefined);
+          return [
+            t.name,
+            connectionFor(t.name, t.vars, {
+              knownHostsFile: khf,
+              connectTimeoutMs: Math.min(timeoutMs, 10_000),
+            }),
+          ];
         }),
       );
       const report = await runAudit(targets, {
@@ -88,7 +106,9 @@ export function registerAudit(program: Command): void {
         writeFileSync(tmp, renderHtml(report, { warnDays }));
         renameSync(tmp, flags.html);
       }
-      process.stdout.write(flags.json ? `${JSON.stringify(redactValue(report), null, 2)}\n` : renderText(report));
+      process.stdout.write(
+        flags.json ? `${JSON.stringify(redactValue(report), null, 2)}\n` : renderText(report),
+      );
       process.exitCode = report.summary.exit_code;
     });
 }

@@ -3,44 +3,15 @@
  * is seeded with exactly one problem and must produce exactly its finding code; clean hosts produce
  * none; and no file under /etc changes on any host during the audit.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import type { AuditReport } from '../../src/audit/types.js';
-import { issue, makeCas, newKey, type Issued, type TestCa } from '../../src/audit/testkit/pki.js';
-import { startLab, type Lab, type LabHost } from '../../src/lab/index.js';
-
-const ROOT = join(import.meta.dirname, '..', '..');
-
-/** Write a file inside a host (base64 through the shell: no quoting of PEM or configs). */
-async function put(h: LabHost, path: string, content: string, mode = '644'): Promise<void> {
-  const b64 = Buffer.from(content).toString('base64');
-  const r = await h.exec(`mkdir -p "$(dirname ${path})" && printf %s ${b64} | base64 -d > ${path}.tmp && chmod ${mode} ${path}.tmp && mv ${path}.tmp ${path}`);
-  if (r.code !== 0) throw new Error(`${h.name}: cannot write ${path}: ${r.stderr}`);
-}
-
-async function sh(h: LabHost, cmd: string): Promise<string> {
-  const r = await h.exec(cmd);
-  if (r.code !== 0) throw new Error(`${h.name}: ${cmd}: ${r.stdout}${r.stderr}`);
-  return r.stdout;
-}
-
-/** Every path under /etc with mode, size, mtime, plus the content hash of regular files. */
-const SNAPSHOT = `find /etc -xdev -printf '%p %m %s %T@\\n' | sort; find /etc -xdev -type f -exec sha256sum {} + | sort`;
-
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/index.ts'), ...args], { cwd: ROOT });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { issue, makeCas, newKey, type TestCa } from '../../src/audit/testkit/pki.js';
+import { startLab, type Lab } from '../../src/lab/index.js';
+import { nginxSite, put, runCli, sh, SNAPSHOT } from './audit-seed.js';
 
 describe('certfleet audit on the lab', () => {
   let lab: Lab;
@@ -49,27 +20,27 @@ describe('certfleet audit on the lab', () => {
   let int: TestCa;
   const host = (n: string) => lab.hosts.find((h) => h.name === n)!;
   const cert = (name: string, extra: Partial<Parameters<typeof issue>[1]> = {}) =>
-    issue(dir, { cn: `${name}.example`, names: [`${name}.example`, `*.${name}.example`], issuer: int, ...extra });
-
-  /** certificate files under /etc/ssl/certfleet/NAME and an nginx TLS site using them */
-  async function nginxSite(h: LabHost, c: Issued, keyMode = '600'): Promise<void> {
-    const d = `/etc/ssl/certfleet/${h.name}`;
-    await put(h, `${d}/fullchain.pem`, c.cert + int.cert);
-    await put(h, `${d}/privkey.pem`, c.key, keyMode);
-    const https = h.ports.nginx!.https;
-    await put(
-      h,
-      '/etc/nginx/sites-enabled/tls',
-      `server {\n  listen ${https} ssl;\n  server_name ${h.name}.example www.${h.name}.example;\n  ssl_protocols TLSv1.2 TLSv1.3;\n` +
-        `  ssl_certificate ${d}/fullchain.pem;\n  ssl_certificate_key ${d}/privkey.pem;\n  return 200 "ok\\n";\n}\n`,
-    );
-    await sh(h, 'nginx -t 2>&1 && nginx -s reload');
-  }
+    issue(dir, {
+      cn: `${name}.example`,
+      names: [`${name}.example`, `*.${name}.example`],
+      issuer: int,
+      ...extra,
+    });
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'cf-audit-lab-'));
     int = makeCas(dir).intermediate;
-    const names = ['clean', 'expired', 'mismatch', 'worldread', 'missing', 'served', 'drift', 'distro', 'down'];
+    const names = [
+      'clean',
+      'expired',
+      'mismatch',
+      'worldread',
+      'missing',
+      'served',
+      'drift',
+      'distro',
+      'down',
+    ];
     lab = await startLab({
       hosts: [
         ...names.map((name) => ({ name, distro: 'debian' as const, services: ['nginx' as const] })),
@@ -79,9 +50,11 @@ describe('certfleet audit on the lab', () => {
     });
     const old = cert('expired', { start: new Date('2024-01-01'), end: new Date('2024-04-01') });
     await Promise.all([
-      ...['clean', 'mismatch', 'missing', 'served', 'drift', 'distro', 'down'].map((n) => nginxSite(host(n), cert(n))),
-      nginxSite(host('expired'), old),
-      nginxSite(host('worldread'), cert('worldread'), '644'),
+      ...['clean', 'mismatch', 'missing', 'served', 'drift', 'distro', 'down'].map((n) =>
+        nginxSite(host(n), cert(n), int),
+      ),
+      nginxSite(host('expired'), old, int),
+      nginxSite(host('worldread'), cert('worldread'), int, { keyMode: '644' }),
       (async () => {
         const h = host('web-apache');
         const d = '/etc/ssl/certfleet/apache';
@@ -106,14 +79,21 @@ describe('certfleet audit on the lab', () => {
         await put(h, '/etc/ssl/certfleet/haproxy/haproxy.pem', c.cert + int.cert + c.key, '600');
         const cfg = await sh(h, 'cat /etc/haproxy/haproxy.cfg');
         const https = h.ports.haproxy!.https;
-        await put(h, '/etc/haproxy/haproxy.cfg', `${cfg}\nfrontend lab_https\n\tbind :${https} ssl crt /etc/ssl/certfleet/haproxy/haproxy.pem\n\thttp-request return status 200\n`);
+        await put(
+          h,
+          '/etc/haproxy/haproxy.cfg',
+          `${cfg}\nfrontend lab_https\n\tbind :${https} ssl crt /etc/ssl/certfleet/haproxy/haproxy.pem\n\thttp-request return status 200\n`,
+        );
         await h.stopService('haproxy');
         await h.startService('haproxy');
       })(),
     ]);
     // problems seeded after the servers loaded their config, without reload (nginx would refuse them)
     await put(host('mismatch'), '/etc/ssl/certfleet/mismatch/privkey.pem', newKey(dir), '600');
-    await sh(host('missing'), "sed -i 's#ssl_certificate_key .*#ssl_certificate_key /etc/ssl/certfleet/gone/privkey.pem;#' /etc/nginx/sites-enabled/tls");
+    await sh(
+      host('missing'),
+      "sed -i 's#ssl_certificate_key .*#ssl_certificate_key /etc/ssl/certfleet/gone/privkey.pem;#' /etc/nginx/sites-enabled/tls",
+    );
     const fresh = cert('served');
     await put(host('served'), '/etc/ssl/certfleet/served/fullchain.pem', fresh.cert + int.cert);
     await put(host('served'), '/etc/ssl/certfleet/served/privkey.pem', fresh.key, '600');
@@ -163,18 +143,46 @@ describe('certfleet audit on the lab', () => {
     });
     expect(res.code).toBe(2);
     expect(report.schema).toBe('certfleet.audit/v1');
-    expect(report.summary).toMatchObject({ hosts: 11, unreachable: 1, critical: 5, warning: 3, info: 0, exit_code: 2 });
+    expect(report.summary).toMatchObject({
+      hosts: 11,
+      unreachable: 1,
+      critical: 5,
+      warning: 3,
+      info: 0,
+      exit_code: 2,
+    });
 
     const clean = report.hosts.find((h) => h.host === 'clean')!;
-    expect(clean).toMatchObject({ reachable: true, distro: { id: 'debian' }, webservers: { running: ['nginx'] } });
-    expect(clean.certificates).toMatchObject([{ path: '/etc/ssl/certfleet/clean/fullchain.pem', key_matches: true, chain_complete: true, managed_name: 'clean' }]);
-    expect(clean.served.map((s) => [s.servername, s.matches_file])).toEqual([['clean.example', true], ['www.clean.example', true]]);
+    expect(clean).toMatchObject({
+      reachable: true,
+      distro: { id: 'debian' },
+      webservers: { running: ['nginx'] },
+    });
+    expect(clean.certificates).toMatchObject([
+      {
+        path: '/etc/ssl/certfleet/clean/fullchain.pem',
+        key_matches: true,
+        chain_complete: true,
+        managed_name: 'clean',
+      },
+    ]);
+    expect(clean.served.map((s) => [s.servername, s.matches_file])).toEqual([
+      ['clean.example', true],
+      ['www.clean.example', true],
+    ]);
     const hap = report.hosts.find((h) => h.host === 'web-haproxy')!;
     expect(hap.served).toMatchObject([{ servername: 'haproxy.example', matches_file: true }]);
-    expect(report.hosts.find((h) => h.host === 'web-apache')!.certificates[0]).toMatchObject({ chain_complete: true, key_matches: true });
+    expect(report.hosts.find((h) => h.host === 'web-apache')!.certificates[0]).toMatchObject({
+      chain_complete: true,
+      key_matches: true,
+    });
     // private keys never leave the hosts
     expect(res.stdout).not.toMatch(/PRIVATE KEY/);
-    expect(readFileSync(htmlFile, 'utf8')).toContain('<td>KEY_MISMATCH</td>'.replace('<td>', '<td><code title="the private key does not belong to the certificate">').replace('</td>', '</code></td>'));
+    expect(readFileSync(htmlFile, 'utf8')).toContain(
+      '<td>KEY_MISMATCH</td>'
+        .replace('<td>', '<td><code title="the private key does not belong to the certificate">')
+        .replace('</td>', '</code></td>'),
+    );
   });
 
   it('exits 0 on clean hosts and 1 with warnings only, with a readable table', async () => {
@@ -185,7 +193,9 @@ describe('certfleet audit on the lab', () => {
     expect(ok.stdout).toContain('3 hosts (0 unreachable), 3 certificates: 0 critical, 0 warning, 0 info');
     const warn = await runCli(['audit', '-i', inv, '-l', 'drift']);
     expect(warn.code).toBe(1);
-    expect(warn.stdout).toMatch(/WARNING +drift +WEBSERVER_DRIFT +inventory says webserver apache, host runs nginx/);
+    expect(warn.stdout).toMatch(
+      /WARNING +drift +WEBSERVER_DRIFT +inventory says webserver apache, host runs nginx/,
+    );
   });
 
   it('exits 4 on bad input with one clear message', async () => {

@@ -19,7 +19,8 @@ export interface TestCa extends Issued {
   name: string;
 }
 
-const ssl = (dir: string, args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+const ssl = (dir: string, args: string[]) =>
+  execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
 
 /** A fresh P-256 private key in PEM. */
 export function newKey(dir: string): string {
@@ -89,9 +90,20 @@ export function issue(
     writeFileSync(join(signer, 'signer-key.pem'), opts.issuer.key, { mode: 0o600 });
     writeFileSync(join(signer, 'signer-cert.pem'), opts.issuer.cert);
   }
-  const args = ['ca', '-batch', '-config', caConfig(join(work, 'db')), '-in', 'req.csr', '-out', 'cert.pem', '-notext'];
+  const args = [
+    'ca',
+    '-batch',
+    '-config',
+    caConfig(join(work, 'db')),
+    '-in',
+    'req.csr',
+    '-out',
+    'cert.pem',
+    '-notext',
+  ];
   args.push('-startdate', fmt(start), '-enddate', fmt(end), '-extfile', 'ext.cnf');
-  if (opts.issuer) args.push('-cert', join(signer, 'signer-cert.pem'), '-keyfile', join(signer, 'signer-key.pem'));
+  if (opts.issuer)
+    args.push('-cert', join(signer, 'signer-cert.pem'), '-keyfile', join(signer, 'signer-key.pem'));
   else args.push('-selfsign', '-keyfile', 'key.pem');
   ssl(work, args);
   return { cert: readFileSync(join(work, 'cert.pem'), 'utf8'), key };
@@ -105,6 +117,11 @@ export function makeCas(dir: string, tag = 'Audit Test'): { root: TestCa; interm
   const root: TestCa = { ...r, dir: rootDir, name: `${tag} Root` };
   const intDir = join(dir, `int-${process.pid}-${++seq}`);
   mkdirSync(intDir, { recursive: true });
-  const i = issue(intDir, { cn: `${tag} Intermediate`, ca: true, issuer: root, end: new Date(Date.now() + 1825 * 86_400_000) });
+  const i = issue(intDir, {
+    cn: `${tag} Intermediate`,
+    ca: true,
+    issuer: root,
+    end: new Date(Date.now() + 1825 * 86_400_000),
+  });
   return { root, intermediate: { ...i, dir: intDir, name: `${tag} Intermediate` } };
 }
