@@ -27,6 +27,7 @@ export interface CallOptions {
   dir?: string;
   facts?: Record<string, unknown>;
   warnings?: string[];
+  become?: boolean;
 }
 
 /** Run a module the way the engine does: a ModuleContext built by hand. */
@@ -46,7 +47,7 @@ export function callModule<P>(
     conn,
     check: o.check ?? false,
     diff: o.diff ?? false,
-    become: false,
+    become: o.become ?? false,
     searchPaths: { files: [`${dir}/files`], templates: [`${dir}/templates`] },
     playbookDir: dir,
     render: (t) => renderString(t, vars),
