@@ -86,7 +86,7 @@ function applyFilters(expr: string, vars: Record<string, unknown>): unknown {
 }
 
 const cache = new Map<string, HandlebarsNs.TemplateDelegate>();
-const SINGLE = /^\s*\{\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.(?:[A-Za-z0-9_-]+|\[[^\]]+\]))*)\s*\}\}\s*$/;
+const SINGLE = /^\{\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.(?:[A-Za-z0-9_-]+|\[[^\]]+\]))*)\s*\}\}$/;
 
 /** Does this string need rendering at all? */
 export function isTemplate(s: string): boolean {
@@ -151,7 +151,7 @@ export function renderString(s: string, vars: Record<string, unknown>, depth = 0
 /** Render any value: strings, and the strings inside lists and mappings. */
 export function renderValue(v: unknown, vars: Record<string, unknown>, depth = 0): unknown {
   if (typeof v === 'string') {
-    const whole = /^\s*\{\{([^{}]*)\}\}\s*$/.exec(v);
+    const whole = /^\{\{([^{}]*)\}\}$/.exec(v);
     if (whole && splitFilters(whole[1])) return applyFilters(whole[1], vars);
     const m = SINGLE.exec(v);
     if (m) {
