@@ -36,6 +36,11 @@ export interface TxnSpec {
   runtimeSocket?: string;
   /** name HAProxy knows the combined PEM by (default its path) */
   runtimeName?: string;
+  /**
+   * the certificate files change on the host without us (mounted store, pull script): when nothing
+   * here changed but an old serial is served, test + reload to pick the new files up
+   */
+  reloadIfStale?: boolean;
 }
 
 /** What the module reports; also given for failures as ModuleError data. */
@@ -94,8 +99,18 @@ export async function runTransaction(spec: TxnSpec, o: TxnOptions): Promise<Modu
 
   if (!changed) {
     const bad = await verifyServed(spec, serial);
-    if (bad) throw new ModuleError(`verification failed: ${bad} (no change was made)`, { data });
-    return result(serial ? `serving serial ${serial}` : 'up to date');
+    if (!bad) return result(serial ? `serving serial ${serial}` : 'up to date');
+    if (!spec.reloadIfStale)
+      throw new ModuleError(`verification failed: ${bad} (no change was made)`, { data });
+    // nothing of ours to roll back: the files on the host are what they are
+    const t = await sh(o, spec.commands.test);
+    if (!t.ok) throw new ModuleError(`${spec.commands.testLabel} failed: ${t.out}`, { data });
+    const r = await sh(o, spec.commands.reload);
+    if (!r.ok) throw new ModuleError(`reload failed: ${r.out}`, { data });
+    data.reloaded = true;
+    const still = await verifyServed(spec, serial);
+    if (still) throw new ModuleError(`verification failed after reload: ${still}`, { data });
+    return { ...result(`reloaded to serve serial ${serial}`), changed: true };
   }
 
   const backupDir = newBackupDir();

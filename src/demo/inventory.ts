@@ -1,7 +1,8 @@
 /**
  * The inventory certfleet's delivery playbooks expect, written for a running lab: one group per web
  * server role (`nginx`, `apache`, `haproxy`) and per distro, `ansible_host`/`ansible_port` per host,
- * the lab key on `all`, and each host's TLS port as `tls_port` (first service 443, then 8443, 8444).
+ * the lab key on `all`, each role's port variables (`nginx_tls_port`, ...) and `tls_port`, the TLS port
+ * of the host's first service (first service 443, then 8443, 8444).
  */
 import { writeFile } from 'node:fs/promises';
 import { stringify } from 'yaml';
@@ -22,9 +23,10 @@ export async function writeDeliveryInventory(
     const v: Record<string, unknown> = { ansible_host: h.ip, ansible_port: h.port };
     const first = h.services[0];
     if (first) v.tls_port = h.ports[first]?.https;
+    // the roles' own port variables: inventory host vars override role defaults
     for (const s of h.services) {
-      v[`${ROLE_GROUP[s]}_https_port`] = h.ports[s]?.https;
-      v[`${ROLE_GROUP[s]}_http_port`] = h.ports[s]?.http;
+      v[`${ROLE_GROUP[s]}_tls_port`] = h.ports[s]?.https;
+      if (s !== 'haproxy') v[`${ROLE_GROUP[s]}_tls_http_port`] = h.ports[s]?.http;
       add(ROLE_GROUP[s], h.name);
     }
     add(h.distro, h.name);

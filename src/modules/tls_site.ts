@@ -42,6 +42,8 @@ export interface TlsSiteParams {
   server: ServerKind;
   /** stored certificate to deliver (omit to manage config only) */
   cert?: string;
+  /** false: the certificate files are already on the host (mount/pull); only its serial is verified */
+  deliver?: boolean;
   cert_dir?: string;
   owner?: string;
   group?: string;
@@ -78,6 +80,7 @@ const schema = {
   properties: {
     server: { type: 'string', enum: ['nginx', 'apache', 'haproxy', 'tomcat'] },
     cert: { type: 'string' },
+    deliver: { type: 'boolean' },
     cert_dir: { type: 'string', pattern: '^/' },
     owner: { type: 'string' },
     group: { type: 'string' },
@@ -222,6 +225,7 @@ async function run(ctx: ModuleContext<TlsSiteParams>): Promise<ModuleResult> {
     };
     cert = { stored, layout };
   }
+  const deliver = p.deliver !== false;
   const v =
     p.verify === false || (typeof p.verify === 'object' && p.verify.enabled === false)
       ? undefined
@@ -252,6 +256,7 @@ async function run(ctx: ModuleContext<TlsSiteParams>): Promise<ModuleResult> {
       verify,
       runtimeSocket,
       runtimeName: p.runtime_name,
+      reloadIfStale: !deliver,
     },
     { conn: ctx.conn, become: ctx.become, check: ctx.check, diff: ctx.diff },
   );

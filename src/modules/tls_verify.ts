@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { ModuleError } from '../errors.js';
+import { checkParams } from './lib/params.js';
 import { loadStoredCert, normalizeSerial, stateDirOf } from '../delivery/cert-store.js';
 import { waitForSerial, probeTls } from '../delivery/tls-probe.js';
 import type { ModuleContext, ModuleDef, ModuleResult } from './types.js';
@@ -48,16 +49,17 @@ export function hostAddress(vars: Record<string, unknown>, host: string): string
 }
 
 async function run(ctx: ModuleContext<TlsVerifyParams>): Promise<ModuleResult> {
-  const p = ctx.params;
-  const address = p.address ?? hostAddress(ctx.vars, ctx.host);
+  const p = checkParams(tlsVerifyModule, ctx);
+  // empty strings (role defaults, `default x ""`) mean "not set"
+  const address = p.address || hostAddress(ctx.vars, ctx.host);
   const port = p.port ?? 443;
-  let expected = p.serial !== undefined ? normalizeSerial(p.serial) : undefined;
-  if (p.cert !== undefined) {
+  let expected = p.serial ? normalizeSerial(p.serial) : undefined;
+  if (p.cert) {
     expected = (await loadStoredCert(stateDirOf(p.state_dir, ctx.vars, ctx.playbookDir), p.cert)).serial;
   }
-  const ca = p.ca_file !== undefined ? await readFile(p.ca_file, 'utf8') : undefined;
-  const target = { address, port, servername: p.server_name, ca };
-  const where = `${address}:${port}${p.server_name ? ` (SNI ${p.server_name})` : ''}`;
+  const ca = p.ca_file ? await readFile(p.ca_file, 'utf8') : undefined;
+  const target = { address, port, servername: p.server_name || undefined, ca };
+  const where = `${address}:${port}${target.servername ? ` (SNI ${target.servername})` : ''}`;
   let seen;
   if (expected !== undefined) {
     const r = await waitForSerial(target, expected, p.wait_ms ?? 3000);
