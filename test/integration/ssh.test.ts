@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalConnection } from '../../src/connections/local.js';
 import { connectionFor } from '../../src/connections/factory.js';
 import { SshConnection } from '../../src/connections/ssh.js';
-import { ConfigError, ConnectionError } from '../../src/errors.js';
+import { ConfigError, ConnectionError, InterruptedError } from '../../src/errors.js';
 import { startLab, type Lab, type LabHost } from '../../src/lab/index.js';
 
 let lab: Lab;
@@ -58,6 +58,20 @@ describe('SshConnection', () => {
     });
     expect((await c.exec('pwd; echo "$X"', { cwd: '/etc', env: { X: "it's" } })).stdout).toBe("/etc\nit's\n");
     expect((await c.exec('echo no', { cwd: '/nonexistent' })).code).not.toBe(0);
+  });
+
+  it('bounds a command with timeoutMs and an AbortSignal, and the connection stays usable', async () => {
+    const c = conn();
+    const t0 = Date.now();
+    await expect(c.exec('sleep 10', { timeoutMs: 300 })).rejects.toThrow(
+      'sshtest1: command timed out after 300 ms',
+    );
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 200);
+    await expect(c.exec('sleep 10', { signal: ac.signal })).rejects.toThrow(InterruptedError);
+    expect(Date.now() - t0).toBeLessThan(3000);
+    expect((await c.exec('echo still')).stdout).toBe('still\n');
+    expect(c.stats.handshakes).toBe(1);
   });
 
   it('puts bytes with the mode set before the file appears, and fetches them back exactly', async () => {
