@@ -15,6 +15,9 @@ import { serviceModule } from './service.js';
 import { setupModule } from './setup.js';
 import { shellModule } from './shell.js';
 import { templateModule } from './template.js';
+import { certDeployModule } from './cert_deploy.js';
+import { tlsSiteModule } from './tls_site.js';
+import { tlsVerifyModule } from './tls_verify.js';
 import type { ModuleDef } from './types.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -33,4 +36,7 @@ export const builtinModules: ModuleDef<any>[] = [
   setupModule,
   shellModule,
   templateModule,
+  certDeployModule,
+  tlsSiteModule,
+  tlsVerifyModule,
 ];
