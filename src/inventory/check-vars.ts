@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { schemaValidator, validateWith } from '../config/validate.js';
+import { locatePath } from '../config/yaml.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const schema = JSON.parse(readFileSync(join(here, '../config/schemas/hostvars.schema.json'), 'utf8')) as {
@@ -29,7 +30,8 @@ function hasKnown(vars: Record<string, unknown>): boolean {
 export function checkYamlVars(vars: unknown, root: unknown, prefix: (string | number)[]): Issue[] {
   if (vars === null || typeof vars !== 'object' || Array.isArray(vars)) return [];
   if (!hasKnown(vars as Record<string, unknown>)) return [];
-  return simplify(validateWith(schemaValidator('hostvars'), vars, { root, prefix }), prefix.length);
+  const issues = simplify(validateWith(schemaValidator('hostvars'), vars, { root, prefix }), prefix.length);
+  return issues.map((issue) => relocate(issue, vars, root, prefix));
 }
 
 /** Check one variable written outside YAML (INI): issues point at `at`, the value's position. */
@@ -59,4 +61,22 @@ function simplify(issues: Issue[], depth: number): Issue[] {
     out.push({ ...deepest, message });
   }
   return out;
+}
+
+/**
+ * Point at the exact value: ajv paths hold list indexes as strings, while positions of list items
+ * are recorded under numbers, so a bad item (`webserver.1`) would otherwise point at the list.
+ */
+function relocate(issue: Issue, vars: object, root: unknown, prefix: (string | number)[]): Issue {
+  const head = prefix.join('.');
+  const rest = (issue.path ?? '').slice(head ? head.length + 1 : 0).split('.');
+  const path: (string | number)[] = [];
+  let node: unknown = vars;
+  for (const seg of rest) {
+    const key = Array.isArray(node) && /^\d+$/.test(seg) ? Number(seg) : seg;
+    path.push(key);
+    node =
+      node !== null && typeof node === 'object' ? (node as Record<string | number, unknown>)[key] : undefined;
+  }
+  return { ...issue, source: locatePath(root, [...prefix, ...path], 'value') ?? issue.source };
 }

@@ -57,9 +57,16 @@ async function loadDirectory(b: InventoryBuilder, dir: string): Promise<void> {
   for (const entry of entries) {
     if (IGNORED.test(entry)) continue;
     const full = join(dir, entry);
-    const s = await stat(full).catch(() => undefined);
-    if (s?.isDirectory()) await loadDirectory(b, full);
-    else if (s?.isFile()) await loadFile(b, full);
+    let s;
+    try {
+      s = await stat(full);
+    } catch (err) {
+      // a dangling link or a vanished file: Ansible warns and goes on, which hides lost hosts
+      b.fail(`cannot read inventory: ${errnoText(err)}`, { file: full, line: 1, col: 1 });
+      continue;
+    }
+    if (s.isDirectory()) await loadDirectory(b, full);
+    else if (s.isFile()) await loadFile(b, full);
   }
 }
 

@@ -56,23 +56,32 @@ export function buildInventory(b: InventoryBuilder, files: BaseVars[]): Inventor
     return cached;
   };
 
+  // hosts of one rack or role share the same groups: merge the group part once per group set
+  const groupPart = new Map<string, Vars>();
+  const groupVarsFor = (mine: string[]): Vars => {
+    const key = mine.join('\0');
+    let out = groupPart.get(key);
+    if (!out) {
+      out = {};
+      Object.assign(out, b.groups.get('all')!.vars);
+      for (const g of mine) Object.assign(out, b.groups.get(g)!.vars);
+      for (const f of files) Object.assign(out, f.groups.get('all'));
+      for (const f of files) for (const g of mine) Object.assign(out, f.groups.get(g));
+      groupPart.set(key, out);
+    }
+    return out;
+  };
+
   const hostVars = (host: string): Vars => {
     const h = b.hosts.get(host);
     if (!h) return {};
     const mine = groupsOf(host).filter((g) => g !== 'all');
-    const out: Vars = {};
-    Object.assign(out, b.groups.get('all')!.vars);
-    for (const g of mine) Object.assign(out, b.groups.get(g)!.vars);
-    for (const f of files) Object.assign(out, f.groups.get('all'));
-    for (const f of files) for (const g of mine) Object.assign(out, f.groups.get(g));
-    Object.assign(out, h.vars);
+    const out: Vars = { ...groupVarsFor(mine), ...h.vars };
     for (const f of files) Object.assign(out, f.hosts.get(host));
-    return {
-      ...out,
-      inventory_hostname: host,
-      inventory_hostname_short: /^[\d.]+$|:/.test(host) ? host : host.split('.')[0],
-      group_names: mine.slice().sort(),
-    };
+    out.inventory_hostname = host;
+    out.inventory_hostname_short = /^[\d.]+$|:/.test(host) ? host : host.split('.')[0];
+    out.group_names = mine.slice().sort();
+    return out;
   };
 
   return { hosts, groups, hostVars, groupsOf };

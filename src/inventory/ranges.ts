@@ -83,7 +83,7 @@ export interface HostEntry {
  */
 export function splitPort(entry: string): HostEntry {
   const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
-  if (bracketed && bracketed[1].includes(':') && !hasRange(entry)) {
+  if (bracketed && /^[0-9a-fA-F.]*:[0-9a-fA-F.]*:[0-9a-fA-F:.]*$/.test(bracketed[1])) {
     return { pattern: bracketed[1], port: bracketed[2] === undefined ? undefined : Number(bracketed[2]) };
   }
   const m = /^(.*):(\d+)$/.exec(entry);
