@@ -36,6 +36,8 @@ export interface HostDirSpec {
   ports: Record<LabService, ServicePorts>;
   /** the lab's public key line, authorised for root */
   labPublicKey: string;
+  /** names for /etc/hosts (the other hosts and the control node); empty without namespaces */
+  peers: { name: string; ip: string }[];
 }
 
 /** Create the host directory and seed it; returns the host's public key line. */
@@ -68,9 +70,18 @@ export async function prepareHostDir(spec: HostDirSpec): Promise<string> {
     writeFile(join(upper, 'hostname'), `${spec.name}\n`),
     writeFile(
       join(upper, 'hosts'),
-      `${etcHosts.trimEnd()}\n${spec.ip === '127.0.0.1' ? '127.0.1.1' : spec.ip}\t${spec.name}\n`,
+      etcHosts.trimEnd() +
+        '\n' +
+        (spec.peers.length > 0 ? spec.peers : [{ name: spec.name, ip: '127.0.1.1' }])
+          .map((p) => `${p.ip}\t${p.name}\n`)
+          .join(''),
     ),
     writeFile(join(upper, 'ssh/sshd_config'), sshdConfig(spec.ip, spec.port)),
+    // The control node's resolver is unreachable from a namespace: lookups would wait for timeouts
+    // (every AAAA query of curl or getent). A local nameserver that is not there fails at once.
+    spec.peers.length > 0
+      ? writeFile(join(upper, 'resolv.conf'), 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n')
+      : Promise.resolve(),
     writeFile(join(dir, 'root/.ssh/authorized_keys'), `${spec.labPublicKey}\n`, { mode: 0o600 }),
     writeFile(join(dir, 'www/html/index.html'), `<h1>${spec.name}</h1>\n`),
     seedServiceConfigs(upper, spec.name, spec.ports),

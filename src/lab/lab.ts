@@ -63,6 +63,13 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
     await writer.save();
     const taken = new Set<number>();
     const controlIp = net ? net.controlIp : '127.0.0.1';
+    // With namespaces hosts can reach each other and the control node by name, as on a real LAN.
+    const peers = net
+      ? [
+          { name: 'certfleet-control', ip: net.controlIp },
+          ...specs.map((s, i) => ({ name: s.name, ip: net.hosts[i].ip })),
+        ]
+      : [];
     const hosts = await mapLimit(specs, 24, async (spec, i) => {
       const hdir = join(dir, spec.name);
       const ip = net ? net.hosts[i].ip : '127.0.0.1';
@@ -76,6 +83,7 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
         port,
         ports,
         labPublicKey,
+        peers,
       });
       const netns = net ? net.hosts[i].netns : null;
       const holderPid = await startHolder({ dir: hdir, name: spec.name, netns, ip, controlIp });

@@ -79,6 +79,21 @@ describe('lab with network namespaces', () => {
     expect(await readFile('/etc/hostname', 'utf8')).not.toMatch(/^web\d/);
   });
 
+  it('hosts reach each other and the control node by name', async () => {
+    const r = await ssh(
+      lab,
+      byName('web1'),
+      'getent hosts web2 certfleet-control; curl -s -o /dev/null -w "%{http_code}" http://web3/',
+    );
+    expect(r.stdout.split(/\s+/)).toEqual([
+      byName('web2').ip,
+      'web2',
+      lab.controlIp,
+      'certfleet-control',
+      '200',
+    ]);
+  });
+
   it('services answer on the hosts addresses from the control node', async () => {
     const nginx = await httpGet(byName('web1').ip, 80);
     expect(nginx.status).toBe(200);
