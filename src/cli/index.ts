@@ -11,6 +11,8 @@ import { handleError } from './handle-error.js';
 import { registerInventory } from './inventory.js';
 import { registerRun } from './run.js';
 import { registerValidate } from './validate.js';
+import { registerDns } from './dns.js';
+import { registerOvh } from './ovh.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../../package.json') as { version: string };
@@ -26,6 +28,8 @@ export function buildProgram(): Command {
   registerValidate(program);
   registerAudit(program);
   registerRun(program);
+  registerDns(program);
+  registerOvh(program);
   return program;
 }
 

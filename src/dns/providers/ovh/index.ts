@@ -115,10 +115,10 @@ export const ovhProvider: ProviderDef = {
         default: 'ovh-eu',
       },
       application_key: { type: 'string', description: 'application key', minLength: 1 },
-      application_secret: { type: 'string', description: 'application secret (secret)', minLength: 1 },
+      application_secret: { type: 'string', description: 'application secret', minLength: 1 },
       consumer_key: {
         type: 'string',
-        description: 'consumer key (secret; see `certfleet ovh credentials`)',
+        description: 'consumer key (see `certfleet ovh credentials`)',
         minLength: 1,
       },
       ttl: {

@@ -81,7 +81,7 @@ export const rfc2136: ProviderDef = {
       },
       tsig_secret: {
         type: 'string',
-        description: 'TSIG secret, base64 (secret)',
+        description: 'TSIG secret, base64',
         pattern: '^[A-Za-z0-9+/]+={0,2}$',
       },
       ttl: {
