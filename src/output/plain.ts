@@ -4,6 +4,7 @@
  */
 import type { HostStats } from '../engine/stats.js';
 import type { EventSink, RunEvent } from './events.js';
+import { redact } from './redact.js';
 
 /** Anything with `write` (process.stdout, a test buffer). */
 export interface Writable {
@@ -25,7 +26,10 @@ export function formatRecap(hosts: Record<string, HostStats>): string {
 }
 
 /** A sink writing plain lines to `out` and warnings to `err`. */
-export function plainRenderer(out: Writable, err: Writable): EventSink {
+export function plainRenderer(stdout: Writable, stderr: Writable): EventSink {
+  // the engine redacts already; redacting at the edge too costs little and catches late secrets
+  const out = { write: (s: string) => stdout.write(redact(s)) };
+  const err = { write: (s: string) => stderr.write(redact(s)) };
   let module = '';
   return (e: RunEvent) => {
     switch (e.event) {
