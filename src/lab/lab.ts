@@ -4,6 +4,7 @@
  * /run, /var/log, /root and /tmp, its own sshd and its web servers. Hosts boot in parallel.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ import { createNetwork, netnsSupported, type LabNetwork } from './netns.js';
 import { generateKey } from './sshd.js';
 import { guardLab, unguardLab } from './exit-guard.js';
 import { startTimeOf } from './proc.js';
-import { StateWriter, writeFileAtomic } from './state.js';
+import { StateWriter, stateFile, writeFileAtomic } from './state.js';
 import { teardown } from './teardown.js';
 import { assignPorts, freePort, mapLimit, normalise } from './specs.js';
 import type { Lab, LabState, StartLabOptions } from './types.js';
@@ -26,7 +27,8 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
   const supported = await netnsSupported();
   if (opts.netns === true && !supported) throw new Error('lab: network namespaces are not available here');
   const useNetns = opts.netns ?? supported;
-  const id = randomBytes(3).toString('hex');
+  let id = randomBytes(3).toString('hex');
+  while (existsSync(stateFile(id))) id = randomBytes(3).toString('hex');
   const dir = opts.dir ?? join(tmpdir(), `certfleet-lab-${id}`);
   const ownsDir = opts.dir === undefined || !(await stat(opts.dir).catch(() => null));
   await mkdir(dir, { recursive: true, mode: 0o700 });

@@ -4,7 +4,7 @@
  * here and the lab needs no accounts beyond root.
  */
 import { spawn } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { HOST_ENV, commOf, isAlive } from './proc.js';
@@ -60,9 +60,11 @@ async function bannerOnce(ip: string, port: number): Promise<boolean> {
 
 /**
  * Start sshd inside the host (detached: it outlives the process that started the lab) and wait until
- * it answers with a banner. Returns its pid (nsenter execs sshd, so the pid is sshd's own).
+ * it answers with a banner from the control node. Returns its pid (nsenter execs sshd, so the pid is sshd's own).
  */
 export async function startSshd(holderPid: number, dir: string, ip: string, port: number): Promise<number> {
+  const pidFile = join(dir, 'run/sshd.pid');
+  await rm(pidFile, { force: true });
   const child = spawn(
     'nsenter',
     ['-t', String(holderPid), '-m', '-u', '-n', '--', '/usr/sbin/sshd', '-D', '-E', '/var/log/sshd.log'],
@@ -77,7 +79,10 @@ export async function startSshd(holderPid: number, dir: string, ip: string, port
       const log = await readFile(join(dir, 'log/sshd.log'), 'utf8').catch(() => '');
       throw new Error(`lab: sshd at ${ip}:${port} exited: ${log.trim().split('\n').slice(-3).join(' | ')}`);
     }
-    if ((await commOf(pid)) === 'sshd' && (await bannerOnce(ip, port))) return pid;
+    // sshd writes its pid file once it listens: only then try a connection (each one costs sshd a fork).
+    const written = await readFile(pidFile, 'utf8').catch(() => '');
+    if (Number(written.trim()) === pid && (await commOf(pid)) === 'sshd' && (await bannerOnce(ip, port)))
+      return pid;
     await new Promise((r) => setTimeout(r, 20));
   }
   throw new Error(`lab: sshd at ${ip}:${port} did not answer within 15 s`);

@@ -22,7 +22,11 @@ export async function teardown(state: LabState): Promise<void> {
   for (const list of (await pidsInNamespaces('net', net)).values()) list.forEach((p) => pids.add(p));
   for (const h of state.hosts)
     if (h.holderPid > 0 && mnt.size > 0 && (await isAlive(h.holderPid))) pids.add(h.holderPid);
-  await killAndWait([...pids]);
+  // Keep going when a process refuses to die: the network and files still go, then the error is raised.
+  const killed = await killAndWait([...pids]).then(
+    () => null,
+    (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
+  );
   await deleteNetwork(
     state.bridge,
     state.hosts.map((h) => h.netns).filter((x): x is string => x !== null),
@@ -30,6 +34,7 @@ export async function teardown(state: LabState): Promise<void> {
   );
   if (state.ownsDir) await rm(state.dir, { recursive: true, force: true, maxRetries: 3 });
   await removeState(state.id);
+  if (killed) throw new Error(`lab ${state.id}: ${killed.message}`);
 }
 
 /** True when the process that started a lab still runs (and is not this one). */
