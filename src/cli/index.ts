@@ -11,6 +11,8 @@ import { handleError } from './handle-error.js';
 import { registerInventory } from './inventory.js';
 import { registerRun } from './run.js';
 import { registerValidate } from './validate.js';
+import { registerCerts } from './certs.js';
+import { registerSchedule } from './schedule.js';
 import { registerDns } from './dns.js';
 import { registerOvh } from './ovh.js';
 
@@ -26,6 +28,8 @@ export function buildProgram(): Command {
     .exitOverride();
   registerInventory(program);
   registerValidate(program);
+  registerCerts(program);
+  registerSchedule(program);
   registerAudit(program);
   registerRun(program);
   registerDns(program);

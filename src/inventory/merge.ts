@@ -11,6 +11,17 @@
 import type { Inventory, InventoryGroup, InventoryHost } from './types.js';
 import type { InventoryBuilder } from './builder.js';
 import type { BaseVars } from './vars-dirs.js';
+import { registerSecret } from '../output/redact.js';
+
+/**
+ * Variables whose values are secrets (connection and become passwords, API secrets and tokens kept
+ * in group_vars): registered so that no output (--list, logs, errors) ever shows them.
+ */
+const SECRET_VAR = /(?:^|_)(?:password|passwd|pass|passphrase|secret|token|api_key|private_key)$/i;
+
+function registerSecrets(vars: Vars): void {
+  for (const [k, v] of Object.entries(vars)) if (SECRET_VAR.test(k)) registerSecret(v);
+}
 
 type Vars = Record<string, unknown>;
 
@@ -25,6 +36,7 @@ export function buildInventory(b: InventoryBuilder, files: BaseVars[]): Inventor
   for (const g of b.groups.values()) {
     const vars: Vars = { ...g.vars };
     for (const f of files) Object.assign(vars, f.groups.get(g.name));
+    registerSecrets(vars);
     groups.set(g.name, {
       name: g.name,
       hosts: [...g.hosts],
@@ -38,6 +50,7 @@ export function buildInventory(b: InventoryBuilder, files: BaseVars[]): Inventor
   for (const h of b.hosts.values()) {
     const vars: Vars = { ...h.vars };
     for (const f of files) Object.assign(vars, f.hosts.get(h.name));
+    registerSecrets(vars);
     hosts.set(h.name, { name: h.name, vars, groups: [...h.groups], source: h.source });
   }
 

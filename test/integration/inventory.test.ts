@@ -2,11 +2,12 @@
 // test/fixtures/inventory/ok has expected.json / expected.graph.txt produced by
 // scripts/regen-inventory-fixtures.sh, and one test re-runs ansible-inventory live to prove they
 // are current. Comparisons are deep equality: same groups, hosts, merged variables and types.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { graph, toAnsibleList } from '../../src/inventory/list.js';
+import { ansibleJson, graph, toAnsibleList } from '../../src/inventory/list.js';
+import { redact } from '../../src/output/redact.js';
 import { loadInventory } from '../../src/inventory/load.js';
 import { cases, certfleet, inventoryArgs, okRoot, run, sources } from './inventory-helpers.js';
 
@@ -99,6 +100,29 @@ describe('merged variables and groups (engine contract)', () => {
       quoted: '42',
       spaced: 'hello world',
     });
+  });
+});
+
+describe('secrets in inventories', () => {
+  it('registers password, secret and token variables so that no output shows them', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'certfleet-inv-secret-'));
+    try {
+      mkdirSync(join(tmp, 'group_vars'));
+      writeFileSync(join(tmp, 'hosts'), '[web]\nweb1 ansible_password=hunter2-login\n');
+      writeFileSync(
+        join(tmp, 'group_vars', 'web.yml'),
+        'ansible_become_password: s3cr3t-become\novh_application_secret: ovh-s3cret\nansible_ssh_private_key_file: /keys/id_ed25519\n',
+      );
+      const inv = await loadInventory([join(tmp, 'hosts')]);
+      expect(inv.hostVars('web1').ansible_become_password).toBe('s3cr3t-become');
+      const printed = redact(ansibleJson(toAnsibleList(inv)));
+      for (const secret of ['hunter2-login', 's3cr3t-become', 'ovh-s3cret'])
+        expect(printed).not.toContain(secret);
+      expect(printed).toContain('"ansible_become_password": "********"');
+      expect(printed).toContain('/keys/id_ed25519');
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });
 
