@@ -195,6 +195,12 @@ export class SshConnection implements Connection {
         else resolve({ code, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(errOut) });
       };
       const fail = (err: Error) => {
+        // ask sshd to kill the command too (OpenSSH honours "signal" requests), then drop the channel
+        try {
+          channel?.signal('KILL');
+        } catch {
+          /* channel already gone */
+        }
         channel?.close();
         done(err);
       };
