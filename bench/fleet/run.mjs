@@ -193,7 +193,7 @@ for (const n of sizes) all.push(...(await benchSize(n)));
 
 const fmt = (x) => x.toFixed(2).padStart(7);
 console.log(
-  `\nfleet benchmark: median of ${runs} runs, wall and controller CPU in seconds, peak RSS of the main process in MiB`,
+  `\nfleet benchmark: median of ${runs} runs, wall and controller CPU (user+sys incl. waited children) in seconds, rss = largest single process in MiB (Ansible's forks are separate processes)`,
 );
 console.log(
   'hosts  phase       certfleet wall    cpu    rss | ansible wall    cpu    rss | ratio wall  ratio cpu',
