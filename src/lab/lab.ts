@@ -24,9 +24,8 @@ import type { Lab, LabState, StartLabOptions } from './types.js';
 /** Start a lab; on any failure everything already started is stopped before the error is rethrown. */
 export async function startLab(opts: StartLabOptions): Promise<Lab> {
   const specs = normalise(opts.hosts);
-  const supported = await netnsSupported();
-  if (opts.netns === true && !supported) throw new Error('lab: network namespaces are not available here');
-  const useNetns = opts.netns ?? supported;
+  const useNetns = opts.netns === false ? false : await netnsSupported();
+  if (opts.netns === true && !useNetns) throw new Error('lab: network namespaces are not available here');
   let id = randomBytes(3).toString('hex');
   while (existsSync(stateFile(id))) id = randomBytes(3).toString('hex');
   const dir = opts.dir ?? join(tmpdir(), `certfleet-lab-${id}`);
