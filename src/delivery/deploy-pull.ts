@@ -81,7 +81,7 @@ async function install(
   if (planIsEmpty(plan) && dropOk) return false;
   if (ctx.check) return true;
   const post = [
-    `mkdir -p -- ${shellQuote(drop)}`,
+    `(umask 022; mkdir -p -- ${shellQuote(drop)})`,
     `chown ${shellQuote(p.deploy_user)} ${shellQuote(drop)}`,
     `chmod 700 ${shellQuote(drop)}`,
   ];

@@ -133,9 +133,12 @@ export async function applyChanges(
   opts: { become?: boolean; signal?: AbortSignal } = {},
 ): Promise<void> {
   const links = change.links ?? [];
-  const lines: string[] = ['set -e', 'umask 077'];
+  // missing parents are created 0755 (a 077 umask would make them untraversable for the daemons)
+  const lines: string[] = ['set -e', 'umask 022'];
   const dirs = new Set([...change.files, ...links].map((f) => dirOf(f.path)));
-  for (const d of dirs) lines.push(`[ -d ${shellQuote(d)} ] || mkdir -p -m 755 -- ${shellQuote(d)}`);
+  for (const d of dirs) lines.push(`[ -d ${shellQuote(d)} ] || mkdir -p -- ${shellQuote(d)}`);
+  // files are created private, then get their own mode before the rename
+  lines.push('umask 077');
   let i = 0;
   if (change.backupDir) lines.push(`mkdir -p -m 700 -- ${shellQuote(change.backupDir)}`);
   lines.push(...(change.pre ?? []));

@@ -10,11 +10,12 @@ import type { Lab, LabService } from '../lab/index.js';
 
 const ROLE_GROUP: Record<LabService, string> = { nginx: 'nginx', apache2: 'apache', haproxy: 'haproxy' };
 
-/** Write the inventory YAML for `lab` to `path`; `vars` go on `all`. */
+/** Write the inventory YAML for `lab` to `path`; `vars` go on `all`, `hostVars` on single hosts. */
 export async function writeDeliveryInventory(
   lab: Lab,
   path: string,
   vars: Record<string, unknown> = {},
+  hostVars: Record<string, Record<string, unknown>> = {},
 ): Promise<void> {
   const groups = new Map<string, Record<string, null>>();
   const add = (g: string, h: string) => groups.set(g, { ...(groups.get(g) ?? {}), [h]: null });
@@ -30,7 +31,7 @@ export async function writeDeliveryInventory(
       add(ROLE_GROUP[s], h.name);
     }
     add(h.distro, h.name);
-    hosts[h.name] = v;
+    hosts[h.name] = { ...v, ...(hostVars[h.name] ?? {}) };
   }
   const doc = {
     all: {
