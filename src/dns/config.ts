@@ -3,8 +3,8 @@
  * schema; environment variables `<CODE>_<KEY>` only fill keys the object lacks [lego
  * NewDNSProviderConfig]. Secrets are registered for redaction before anything can print them.
  */
-import type { ValidateFunction } from 'ajv';
-import { ajv, validateWith } from '../config/validate.js';
+import { Ajv, type ValidateFunction } from 'ajv';
+import { validateWith } from '../config/validate.js';
 import { ConfigError, type Issue } from '../errors.js';
 import { registerSecret } from '../output/redact.js';
 import type { DnsProvider } from './provider.js';
@@ -29,7 +29,8 @@ export interface ProviderSchema {
   properties: Record<string, ProviderProperty>;
   required?: string[];
   additionalProperties: false;
-  dependentRequired?: Record<string, string[]>;
+  /** draft-07 `dependencies`: key → keys that must come with it */
+  dependencies?: Record<string, string[]>;
 }
 
 /** A provider: one folder under providers/ and one line in registry.ts. */
@@ -44,6 +45,8 @@ export interface ProviderDef {
   env?: Record<string, string>;
   /** keys holding secrets (redacted everywhere) */
   secrets: string[];
+  /** tidy accepted spellings before validation (e.g. `HMAC-SHA256` → `hmac-sha256`) */
+  normalize?(config: Record<string, unknown>): void;
   create(config: Record<string, unknown>): DnsProvider;
 }
 
@@ -58,6 +61,8 @@ export function envName(def: ProviderDef, key: string): string {
   return def.env?.[key] ?? `${def.code}_${key}`.toUpperCase();
 }
 
+/** Own instance: `verbose` gives errors their schema, so a key's `errorMessage` can replace ajv's text. */
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
 const validators = new Map<string, ValidateFunction>();
 
 /** Env strings become numbers/booleans when the schema wants them (else validation explains). */
@@ -90,6 +95,7 @@ export function resolveProviderConfig(
     }
   }
   for (const key of def.secrets) registerSecret(config[key]);
+  def.normalize?.(config);
   for (const [key, prop] of Object.entries(def.schema.properties)) {
     if (config[key] === undefined && prop.default !== undefined) config[key] = prop.default;
   }
@@ -115,14 +121,16 @@ function providerIssue(
   const key =
     prefix && issue.path?.startsWith(prefix) ? issue.path.slice(prefix.length + 1) : (issue.path ?? '');
   let message = issue.message;
-  if (message.startsWith('unknown key')) {
+  const dep = /^must have property (\S+) when property (\S+) is present$/.exec(message);
+  const missing = dep?.[1] ?? /^missing required key "([^"]+)"$/.exec(message)?.[1];
+  if (missing) {
+    const along = dep ? ` (needed with ${dep[2]})` : '';
+    message = `missing required key "${missing}"${along}; or set ${envName(def, missing)}`;
+  } else if (message.startsWith('unknown key')) {
     message = `${message} (known: ${Object.keys(def.schema.properties).join(', ')})`;
   } else if (key) {
     const env = fromEnv.get(key.split('.')[0]);
     message = `${key}${env ? ` (from ${env})` : ''}: ${message}`;
-  } else if (message.startsWith('missing required key')) {
-    const missing = /"([^"]+)"/.exec(message)?.[1];
-    if (missing) message = `${message} (or set ${envName(def, missing)})`;
   }
   return { source: origin.root ? issue.source : undefined, message: `${def.code}: ${message}` };
 }

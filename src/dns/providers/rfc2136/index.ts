@@ -71,18 +71,20 @@ export const rfc2136: ProviderDef = {
         type: 'string',
         description: 'primary server that accepts updates, "ip" or "ip:port" ([v6]:port)',
         pattern: '^(\\[[0-9a-fA-F:.]+\\]|[0-9a-fA-F:.]+|[A-Za-z0-9.-]+)(:\\d{1,5})?$',
+        errorMessage: 'must be "ip" or "ip:port" ("[v6]:port")',
       },
       tsig_key_name: { type: 'string', description: 'TSIG key name as in named.conf', minLength: 1 },
       tsig_algorithm: {
         type: 'string',
         description: 'TSIG algorithm',
-        enum: [...algorithms, ...algorithms.map((a) => a.toUpperCase())],
+        enum: algorithms,
         default: 'hmac-sha256',
       },
       tsig_secret: {
         type: 'string',
         description: 'TSIG secret, base64',
         pattern: '^[A-Za-z0-9+/]+={0,2}$',
+        errorMessage: 'must be base64',
       },
       ttl: {
         type: 'integer',
@@ -99,7 +101,7 @@ export const rfc2136: ProviderDef = {
       },
     },
     required: ['nameserver'],
-    dependentRequired: { tsig_key_name: ['tsig_secret'], tsig_secret: ['tsig_key_name'] },
+    dependencies: { tsig_key_name: ['tsig_secret'], tsig_secret: ['tsig_key_name'] },
     additionalProperties: false,
   },
   env: {
@@ -111,5 +113,10 @@ export const rfc2136: ProviderDef = {
     timeout_ms: 'RFC2136_TIMEOUT_MS',
   },
   secrets: ['tsig_secret'],
+  // certbot wants HMAC-SHA256, named.conf says hmac-sha256: accept both, any case, trailing dot
+  normalize: (config) => {
+    if (typeof config.tsig_algorithm === 'string')
+      config.tsig_algorithm = config.tsig_algorithm.toLowerCase().replace(/\.$/, '');
+  },
   create: (config) => new Rfc2136Provider(config as unknown as Rfc2136Config),
 };

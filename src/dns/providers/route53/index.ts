@@ -50,6 +50,7 @@ export const route53: ProviderDef = {
         type: 'string',
         description: 'API endpoint URL (tests, compatible services)',
         pattern: '^https?://',
+        errorMessage: 'must be an http(s):// URL',
       },
       hosted_zone_id: {
         type: 'string',
@@ -82,7 +83,7 @@ export const route53: ProviderDef = {
         default: 4000,
       },
     },
-    dependentRequired: { access_key_id: ['secret_access_key'], secret_access_key: ['access_key_id'] },
+    dependencies: { access_key_id: ['secret_access_key'], secret_access_key: ['access_key_id'] },
     additionalProperties: false,
   },
   env: {
