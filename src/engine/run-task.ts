@@ -128,6 +128,8 @@ export async function runTaskOnHost(t: Task, h: HostState, env: TaskEnv): Promis
     report(outcome);
   }
   if (t.register && outcome.status !== 'unreachable') h.hostFacts[t.register] = outcome.data;
+  // hostvars.<host> shows inventory vars, facts, set_fact and registered values, as in Ansible
+  env.scope.hostvars[h.name] = { ...h.inventoryVars, ...h.factVars(), ...h.hostFacts };
   if (outcome.status === 'changed') for (const n of t.notify) h.notified.add(renderString(n, vars));
   return outcome;
 }
@@ -227,7 +229,6 @@ async function execute(
     if (t.module.endsWith('set_fact')) Object.assign(h.hostFacts, facts);
     else {
       Object.assign(h.facts, facts);
-      env.scope.hostvars[h.name] = { ...env.scope.hostvars[h.name], ...h.factVars() };
     }
   }
   return { outcome: { status, msg, data }, diff: diff ? result.diff : undefined };

@@ -116,3 +116,32 @@ describe('variables, roles, tags, check and diff', () => {
     expect(tasks).toEqual(['precedence', 'never unless asked', 'delegated']);
   });
 });
+
+describe('facts', () => {
+  it('gather_facts runs setup; facts are visible as ansible_facts.x, ansible_x and through hostvars', async () => {
+    const p = tempProject();
+    try {
+      const inv = p.write(
+        'inv.yml',
+        `all:\n  hosts:\n    f1: { ansible_connection: local }\n    f2: { ansible_connection: local }\n`,
+      );
+      const book = p.write(
+        'facts.yml',
+        `- hosts: all
+  tasks:
+    - assert:
+        that:
+          - ansible_facts.hostname == ansible_hostname
+          - hostvars.f2.ansible_hostname is defined
+    - test_write_file: { path: "{{ playbook_dir }}/{{ inventory_hostname }}", content: "{{ ansible_facts.hostname }}" }
+`,
+      );
+      const r = await run({ playbook: book, inventory: await loadInv(inv) });
+      expect(r.out).toContain('TASK [Gathering Facts]');
+      expect(r.exitCode).toBe(0);
+      expect(readFileSync(join(p.dir, 'f1'), 'utf8')).toBe((await import('node:os')).hostname());
+    } finally {
+      p.cleanup();
+    }
+  });
+});
