@@ -5,7 +5,9 @@
  * provider's secret keys; `certs renew` gets them back from the `<CODE>_<KEY>` env vars.
  */
 import type { Dns01Options } from '../dns/dns01.js';
+import { envName } from '../dns/config.js';
 import { providerDef } from '../dns/registry.js';
+import { ConfigError } from '../errors.js';
 
 /** `dns:` as written in a playbook. */
 export interface DnsParams {
@@ -22,6 +24,7 @@ export interface DnsParams {
 
 const OWN_KEYS = [
   'provider',
+  'secret_keys',
   'nameservers',
   'authoritative_port',
   'authoritative_override',
@@ -60,8 +63,34 @@ export function dnsOptionsFrom(dns: DnsParams, extra: Partial<Dns01Options> = {}
   };
 }
 
-/** `dns:` without the provider's secret keys (safe to store in meta.json). */
+/**
+ * `dns:` without the provider's secret keys (safe to store in meta.json); `secret_keys` names the
+ * secrets that were set, so `certs renew` can say which environment variable is missing.
+ */
 export function publicDnsSettings(dns: DnsParams): Record<string, unknown> {
   const secrets = new Set(providerDef(dns.provider).secrets);
-  return Object.fromEntries(Object.entries(dns).filter(([k]) => !secrets.has(k)));
+  const kept = Object.fromEntries(Object.entries(dns).filter(([k]) => !secrets.has(k)));
+  const set = Object.keys(dns).filter((k) => secrets.has(k));
+  return set.length ? { ...kept, secret_keys: set } : kept;
+}
+
+/**
+ * Stored `dns:` settings back into params: `secret_keys` must each come from the provider's
+ * environment variable (`RFC2136_TSIG_SECRET`...), else a ConfigError naming the variables.
+ */
+export function dnsParamsFromStored(
+  stored: Record<string, unknown>,
+  env: NodeJS.ProcessEnv = process.env,
+): DnsParams {
+  const { secret_keys: keys, ...rest } = stored;
+  const def = providerDef(String(rest.provider));
+  const missing = (Array.isArray(keys) ? (keys as string[]) : [])
+    .map((k) => envName(def, k))
+    .filter((name) => !env[name]);
+  if (missing.length) {
+    throw new ConfigError(
+      `the ${def.code} DNS provider needs its secret from the environment: set ${missing.join(', ')}`,
+    );
+  }
+  return rest as DnsParams;
 }

@@ -37,6 +37,8 @@ export interface EnsureOptions {
   check: boolean;
   /** PEM to trust for the ACME server (labs) */
   caBundlePem?: string;
+  /** where that PEM came from (saved in meta for `certs renew`) */
+  caBundleFile?: string;
   /** dns settings without secrets, saved in meta for `certs renew` */
   dnsMeta?: Record<string, unknown>;
   runChallenges: ChallengeRunner;
@@ -184,6 +186,9 @@ export async function ensureCertificate(opts: EnsureOptions): Promise<EnsureResu
           ...(f.ariCertId ? { ari: { cert_id: f.ariCertId } } : {}),
           dns: opts.dnsMeta,
           renew: { ari: opts.renew?.ari, fraction: opts.renew?.fraction },
+          ca_bundle: opts.caBundleFile,
+          preferred_chain: opts.preferredChain,
+          account_key_type: opts.accountKeyType,
         },
         opts.onSaveStep,
       );

@@ -85,6 +85,8 @@ export function decide(input: DecideInput): RenewalDecision {
     };
   }
   if (input.force) return { action: 'renew', reason: 'forced', renewAt: now.toISOString() };
+  if (meta.revoked_at)
+    return { action: 'renew', reason: `revoked on ${meta.revoked_at}`, renewAt: now.toISOString() };
   const notAfter = Date.parse(meta.not_after);
   if (notAfter <= now.getTime())
     return { action: 'renew', reason: `expired on ${meta.not_after}`, renewAt: meta.not_after };

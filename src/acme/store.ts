@@ -39,6 +39,11 @@ export interface CertMeta {
   /** the dns settings without secrets, so `certs renew` can reuse them */
   dns?: Record<string, unknown>;
   renew?: { ari?: boolean; fraction?: number };
+  /** settings reused by `certfleet certs renew` */
+  ca_bundle?: string;
+  preferred_chain?: string;
+  account_key_type?: string;
+  revoked_at?: string;
 }
 
 /** The four PEM files of a version. */

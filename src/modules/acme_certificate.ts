@@ -90,8 +90,9 @@ export const acmeCertificateModule: ModuleDef<AcmeCertificateParams> = {
       );
     }
     let caBundlePem: string | undefined;
-    if (p.ca_bundle) {
-      const file = isAbsolute(p.ca_bundle) ? p.ca_bundle : resolve(base, p.ca_bundle);
+    const caBundleFile = p.ca_bundle && (isAbsolute(p.ca_bundle) ? p.ca_bundle : resolve(base, p.ca_bundle));
+    if (caBundleFile) {
+      const file = caBundleFile;
       caBundlePem = await readFile(file, 'utf8').catch((err: Error) => {
         throw new ModuleError(`acme_certificate: cannot read ca_bundle ${file}: ${err.message}`);
       });
@@ -112,6 +113,7 @@ export const acmeCertificateModule: ModuleDef<AcmeCertificateParams> = {
       renew: p.renew,
       check: ctx.check,
       caBundlePem,
+      caBundleFile,
       dnsMeta: publicDnsSettings(p.dns),
       maxRetryAfterSec: p.max_retry_after,
       runChallenges: (items, fn) => withDnsChallenges(items, { ...dnsOpts, log: (m) => logs.push(m) }, fn),

@@ -30,21 +30,23 @@ function run(extra: Parameters<typeof labParams>[1] = {}) {
   return mod.run(moduleContext(params, { playbookDir: lab.dir }));
 }
 
-/** The `replaces` field of every newOrder the process sends (decoded from the JWS on the wire). */
+/**
+ * The `replaces` field of every newOrder the CA accepted (201), decoded from the JWS on the wire
+ * (badNonce retries resend the same request: only the accepted one counts).
+ */
 function watchNewOrders(): { replaces: (string | undefined)[]; stop(): void } {
   const replaces: (string | undefined)[] = [];
-  const id = acme.axios.interceptors.request.use((config) => {
-    if (config.url?.endsWith('/order-plz') && config.data) {
-      const jws = (typeof config.data === 'string' ? JSON.parse(config.data) : config.data) as {
-        payload: string;
-      };
+  const id = acme.axios.interceptors.response.use((resp) => {
+    const { url, data } = resp.config;
+    if (resp.status === 201 && url?.endsWith('/order-plz') && data) {
+      const jws = (typeof data === 'string' ? JSON.parse(data) : data) as { payload: string };
       replaces.push(
         (JSON.parse(Buffer.from(jws.payload, 'base64url').toString()) as { replaces?: string }).replaces,
       );
     }
-    return config;
+    return resp;
   });
-  return { replaces, stop: () => acme.axios.interceptors.request.eject(id) };
+  return { replaces, stop: () => acme.axios.interceptors.response.eject(id) };
 }
 
 /** RFC 9773 certID computed with openssl, independently of our code. */

@@ -137,17 +137,32 @@ describe('acme_certificate (Pebble + bind9, real DNS-01)', () => {
     );
   });
 
-  it('two runs at once: one orders, the other gets LockError (exit 6), never two orders', async () => {
+  it('a run finding the certificate locked fails with LockError (exit 6) naming the holder, and orders nothing', async () => {
+    const held = await new CertStore(join(lab.dir, 'state')).lock('wild');
     const req = countRequests();
     try {
-      const results = await Promise.allSettled([
-        run({ key_type: 'rsa2048', renew: { force: true } }),
-        run({ key_type: 'rsa2048', renew: { force: true } }),
-      ]);
-      const rejected = results.filter((x) => x.status === 'rejected');
-      expect(rejected).toHaveLength(1);
-      expect((rejected[0] as PromiseRejectedResult).reason).toBeInstanceOf(LockError);
-      expect(((rejected[0] as PromiseRejectedResult).reason as LockError).exitCode).toBe(6);
+      const err = await run({ key_type: 'rsa2048', renew: { force: true } }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(LockError);
+      expect((err as LockError).exitCode).toBe(6);
+      expect((err as LockError).message).toMatch(
+        new RegExp(`^certificate "wild" is locked by pid ${process.pid} on `),
+      );
+      expect(req.count('/order-plz')).toBe(0);
+    } finally {
+      req.stop();
+      await held.release();
+    }
+  });
+
+  it('two runs at once: the second, started while the first holds the lock, gets LockError; one order', async () => {
+    const req = countRequests();
+    try {
+      const first = run({ key_type: 'rsa2048', renew: { force: true } });
+      const lockFile = join(lab.dir, 'state/certs/wild/.lock');
+      while (!existsSync(lockFile)) await new Promise((r) => setTimeout(r, 2));
+      const second = await run({ key_type: 'rsa2048', renew: { force: true } }).catch((e: unknown) => e);
+      expect(second).toBeInstanceOf(LockError);
+      expect((await first).changed).toBe(true);
       expect(req.count('/order-plz')).toBe(1);
     } finally {
       req.stop();
