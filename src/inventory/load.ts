@@ -88,7 +88,8 @@ async function loadFile(b: InventoryBuilder, file: string): Promise<void> {
     if (doc) loadYamlInventory(b, doc);
     return;
   }
-  if (!ext) {
+  // a first line like `[group]` can only be INI: skip the YAML attempt (costly on big files)
+  if (!ext && !startsWithSection(text)) {
     const sink: Issue[] = [];
     const doc = tryYaml(text, file, sink);
     const value = doc?.value;
@@ -112,6 +113,11 @@ function tryYaml(text: string, file: string, issues: Issue[]): ParsedYaml | unde
     issues.push(...err.issues);
     return undefined;
   }
+}
+
+function startsWithSection(text: string): boolean {
+  const first = text.split('\n', 50).find((l) => l.trim() && !/^\s*[#;]/.test(l));
+  return first !== undefined && /^\s*\[[^\]]*\]\s*(?:#.*)?$/.test(first);
 }
 
 /** A YAML document marker or a `key:` line first: the author meant YAML, report its errors as such. */

@@ -8,6 +8,9 @@
 
 /** The value, or `undefined` when `text` is not a literal (the caller keeps the raw string). */
 export function literalEval(text: string): { value: unknown } | undefined {
+  // fast paths for the common cases: a plain word or dotted address is never a literal
+  if (/^[A-Za-z_][\w.-]*$/.test(text) && !/^(?:True|False|None)$/.test(text)) return undefined;
+  if (/^-?[1-9]\d*$|^0$/.test(text)) return { value: Number(text) };
   const p = new Reader(text.replace(/^[ \t]+/, ''));
   try {
     const value = p.expression();
@@ -20,6 +23,9 @@ export function literalEval(text: string): { value: unknown } | undefined {
 }
 
 class NotLiteral extends Error {}
+// one instance, thrown again and again: building a stack trace per rejected value is the hot spot
+// when thousands of INI values (host names, IPs, plain words) are typed
+const NOT_LITERAL = new NotLiteral('not a literal');
 
 const NUMBER =
   /^(?:0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+|(?:\d(?:_?\d)*\.(?:\d(?:_?\d)*)?|\.\d(?:_?\d)*|\d(?:_?\d)*)(?:[eE][+-]?\d(?:_?\d)*)?)/;
@@ -67,7 +73,7 @@ class Reader {
       this.i++;
       this.skipSpace(false, inBrackets);
       const v = this.expression(depth);
-      if (typeof v !== 'number' || this.lastWasBool) throw new NotLiteral();
+      if (typeof v !== 'number' || this.lastWasBool) throw NOT_LITERAL;
       return c === '-' ? -v : v;
     }
     this.lastWasBool = false;
@@ -89,20 +95,20 @@ class Reader {
         return word === 'True';
       }
       if (word === 'None') return null;
-      throw new NotLiteral();
+      throw NOT_LITERAL;
     }
     if (c === '"' || c === "'") return this.strings(depth);
     const num = NUMBER.exec(this.s.slice(this.i))?.[0];
     if (num) {
       this.i += num.length;
       // `1j` (complex), `1abc` or `07` (leading zero) are not literals we can represent
-      if (/^[A-Za-z0-9_.]/.test(this.s[this.i] ?? '')) throw new NotLiteral();
+      if (/^[A-Za-z0-9_.]/.test(this.s[this.i] ?? '')) throw NOT_LITERAL;
       const clean = num.replace(/_/g, '');
-      if (/^0\d/.test(clean) && !/[.eE]/.test(clean) && /[1-9]/.test(clean)) throw new NotLiteral();
+      if (/^0\d/.test(clean) && !/[.eE]/.test(clean) && /[1-9]/.test(clean)) throw NOT_LITERAL;
       if (/^0[xXoObB]/.test(clean)) return Number(clean.toLowerCase());
       return Number(clean);
     }
-    throw new NotLiteral();
+    throw NOT_LITERAL;
   }
 
   private lastWasBool = false;
@@ -119,7 +125,7 @@ class Reader {
       items.push(this.expression(depth + 1));
       this.skipSpace(false, true);
       if (this.s[this.i] === ',') this.i++;
-      else if (this.s[this.i] !== close) throw new NotLiteral();
+      else if (this.s[this.i] !== close) throw NOT_LITERAL;
     }
   }
 
@@ -144,9 +150,9 @@ class Reader {
       const key = this.expression(depth + 1);
       this.skipSpace(false, true);
       // a set literal ({1, 2}) has no JSON form: treat it as not a literal
-      if (this.s[this.i] !== ':') throw new NotLiteral();
+      if (this.s[this.i] !== ':') throw NOT_LITERAL;
       this.i++;
-      if (key !== null && typeof key === 'object') throw new NotLiteral();
+      if (key !== null && typeof key === 'object') throw NOT_LITERAL;
       const name =
         typeof key === 'string'
           ? key
@@ -160,7 +166,7 @@ class Reader {
       out[name] = this.expression(depth + 1);
       this.skipSpace(false, true);
       if (this.s[this.i] === ',') this.i++;
-      else if (this.s[this.i] !== '}') throw new NotLiteral();
+      else if (this.s[this.i] !== '}') throw NOT_LITERAL;
     }
   }
 
@@ -184,13 +190,13 @@ class Reader {
     this.i += delim.length;
     let out = '';
     for (;;) {
-      if (this.i >= this.s.length) throw new NotLiteral();
+      if (this.i >= this.s.length) throw NOT_LITERAL;
       if (this.s.startsWith(delim, this.i)) {
         this.i += delim.length;
         return out;
       }
       const c = this.s[this.i];
-      if (!triple && c === '\n') throw new NotLiteral();
+      if (!triple && c === '\n') throw NOT_LITERAL;
       if (c === '\\') {
         const n = this.s[this.i + 1] ?? '';
         if (raw) {
@@ -212,7 +218,7 @@ class Reader {
     const hexLen = n === 'x' ? 2 : n === 'u' ? 4 : n === 'U' ? 8 : 0;
     if (hexLen) {
       const hex = this.s.slice(this.i, this.i + hexLen);
-      if (!new RegExp(`^[0-9a-fA-F]{${hexLen}}$`).test(hex)) throw new NotLiteral();
+      if (!new RegExp(`^[0-9a-fA-F]{${hexLen}}$`).test(hex)) throw NOT_LITERAL;
       this.i += hexLen;
       return String.fromCodePoint(parseInt(hex, 16));
     }
