@@ -134,6 +134,19 @@ export async function runTaskOnHost(t: Task, h: HostState, env: TaskEnv): Promis
   return outcome;
 }
 
+/** The `environment:` keyword: every command the module runs gets these variables (task's win). */
+function withEnvironment(conn: Connection, environment: Record<string, unknown>): Connection {
+  const vars = Object.fromEntries(Object.entries(environment).map(([k, v]) => [k, String(v)]));
+  return {
+    host: conn.host,
+    exec: (cmd, opts = {}) => conn.exec(cmd, { ...opts, env: { ...vars, ...opts.env } }),
+    put: (content, path, opts) => conn.put(content, path, opts),
+    fetch: (path, opts) => conn.fetch(path, opts),
+    // the host's connection is closed by the engine at the end of the run, not per task
+    close: () => Promise.resolve(),
+  };
+}
+
 function itemLabel(t: Task, item: unknown, vars: Record<string, unknown>): string {
   if (t.loopLabel) return renderString(t.loopLabel, { ...vars, [t.loopVar]: item });
   return typeof item === 'string' ? item : JSON.stringify(item);
@@ -167,7 +180,11 @@ async function execute(
   const local = def.controlNode || t.delegateTo === 'localhost' || t.delegateTo === '127.0.0.1';
   if (t.delegateTo && !local)
     throw new TemplateError(`delegate_to: only "localhost" is supported, got "${t.delegateTo}"`);
-  const conn = local ? env.local : h.connection(vars);
+  const target = local ? env.local : h.connection(vars);
+  const environment = { ...env.play.environment, ...t.environment };
+  const conn = Object.keys(environment).length
+    ? withEnvironment(target, renderValue(environment, vars) as Record<string, unknown>)
+    : target;
   const become = t.become ?? env.play.become ?? vars.ansible_become === true;
   const base = env.scope.playbookDir;
   const role = t.roleDir;

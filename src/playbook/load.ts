@@ -121,6 +121,7 @@ async function loadPlay(raw: Record<string, unknown>, dir: string, issues: Issue
     checkMode: toBool(raw.check_mode),
     diff: toBool(raw.diff),
     become: toBool(raw.become),
+    environment: raw.environment as Record<string, unknown> | undefined,
     source: at,
   };
 }

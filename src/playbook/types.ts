@@ -88,6 +88,8 @@ export interface Play {
   checkMode?: boolean;
   diff?: boolean;
   become?: boolean;
+  /** play-level `environment:` (task-level values win) */
+  environment?: Record<string, unknown>;
   source: SourceLocation;
 }
 

@@ -238,3 +238,32 @@ describe('engine control flow', () => {
     });
   });
 });
+
+describe('environment and include_role', () => {
+  it('environment (play and task) reaches commands; include_role runs a role with its vars', async () => {
+    project = tempProject();
+    project.write('roles/greet/defaults/main.yml', 'word: default\n');
+    project.write(
+      'roles/greet/tasks/main.yml',
+      '- test_write_file: { path: "{{ playbook_dir }}/role-{{ inventory_hostname }}", content: "{{ word }}" }\n',
+    );
+    const pb = project.write(
+      'env.yml',
+      `- hosts: all
+  gather_facts: false
+  environment: { PLAY_VAR: play, BOTH: play }
+  tasks:
+    - shell: echo "$PLAY_VAR $BOTH $TASK_VAR" > {{ playbook_dir }}/env-{{ inventory_hostname }}
+      environment: { BOTH: task, TASK_VAR: "{{ inventory_hostname }}" }
+    - include_role: { name: greet }
+      vars: { word: included }
+`,
+    );
+    const inv = memoryInventory({ g: ['a'] }, local(['a'], project.dir));
+    const r = await run({ playbook: pb, inventory: inv });
+    expect(r.exitCode).toBe(0);
+    expect(read(join(project.dir, 'env-a'))).toBe('play task a\n');
+    expect(read(join(project.dir, 'role-a'))).toBe('included');
+    expect(r.out).toContain('TASK [greet : test_write_file]');
+  });
+});
