@@ -2,7 +2,7 @@
  * `file`: the state of a path on the host (file, directory, absent, touch, link) plus its mode and
  * ownership. One stat round trip to compare, one to change.
  */
-import { shellQuote } from '../connections/connection.js';
+import { shellQuote, type Connection } from '../connections/connection.js';
 import { ModuleError } from '../errors.js';
 import { stateDiff } from '../output/diff.js';
 import { checkParams, modeSchema, modeText, nameSchema, parseMode } from './lib/params.js';
@@ -29,7 +29,7 @@ function describe(st: RemoteStat): string {
 }
 
 /** Shell commands that bring the path to the wanted state (empty: nothing to do). */
-function plan(p: FileParams, st: RemoteStat, a: Attributes): string[] {
+function plan(p: FileParams, st: RemoteStat, a: Attributes, treeDiffers: boolean): string[] {
   const q = shellQuote(p.path);
   const state =
     p.state ??
@@ -42,7 +42,7 @@ function plan(p: FileParams, st: RemoteStat, a: Attributes): string[] {
           : 'file');
   const R = p.recurse ? '-R ' : '';
   const attrs = (force: boolean): string[] => {
-    if (!force && !attributesDiffer(st, a) && !p.recurse) return [];
+    if (!force && !attributesDiffer(st, a) && !treeDiffers) return [];
     const cmds: string[] = [];
     if (a.owner !== undefined || a.group !== undefined)
       cmds.push(
@@ -76,6 +76,26 @@ function plan(p: FileParams, st: RemoteStat, a: Attributes): string[] {
   }
 }
 
+/** With `recurse`: does anything below the directory differ? One `find` that stops at the first hit. */
+async function treeDiffersOnHost(
+  conn: Connection,
+  path: string,
+  a: Attributes,
+  become: boolean,
+): Promise<boolean> {
+  const tests = [
+    a.mode === undefined ? '' : `! -perm ${modeText(a.mode)}`,
+    a.owner === undefined ? '' : `! -user ${shellQuote(a.owner)}`,
+    a.group === undefined ? '' : `! -group ${shellQuote(a.group)}`,
+  ].filter(Boolean);
+  if (!tests.length) return false;
+  const r = await conn.exec(`find ${shellQuote(path)} \\( ${tests.join(' -o ')} \\) -print -quit`, {
+    become,
+  });
+  if (r.code !== 0) throw new ModuleError(`${path}: ${r.stderr.trim() || `find exit ${r.code}`}`);
+  return r.stdout.trim() !== '';
+}
+
 /** The `file` module. */
 export const fileModule: ModuleDef<FileParams> = {
   name: 'file',
@@ -103,11 +123,12 @@ export const fileModule: ModuleDef<FileParams> = {
       group: p.group === undefined ? undefined : String(p.group),
     };
     const st = await remoteStat(ctx.conn, p.path, { become: ctx.become });
-    const cmds = plan(p, st, a);
-    // `recurse` re-applies attributes every time; it counts as a change only if the top differs.
-    const changed =
-      cmds.length > 0 &&
-      (!p.recurse || p.state === 'touch' || st.type === 'absent' || attributesDiffer(st, a));
+    const treeDiffers =
+      p.recurse === true &&
+      st.type === 'directory' &&
+      (await treeDiffersOnHost(ctx.conn, p.path, a, ctx.become));
+    const cmds = plan(p, st, a, treeDiffers);
+    const changed = cmds.length > 0;
     const after = p.state === 'absent' ? 'absent' : p.state === 'link' ? `link -> ${p.src}` : undefined;
     const diff =
       ctx.diff && changed

@@ -96,6 +96,25 @@ describe('copy', () => {
   });
 });
 
+describe('copy and file details', () => {
+  it('copies into an existing directory, respects force: false, and applies attributes recursively', async () => {
+    await host.exec('mkdir -p /root/t/into/sub && touch /root/t/into/sub/f && chmod 700 /root/t/into/sub');
+    const into = await callModule(copyModule, conn, { src: 'fullchain.pem', dest: '/root/t/into' }, { dir });
+    expect(into).toMatchObject({ changed: true, data: { dest: '/root/t/into/fullchain.pem' } });
+    await host.exec("printf 'keep me\\n' > /root/t/keep");
+    expect(
+      (await callModule(copyModule, conn, { content: 'other\n', dest: '/root/t/keep', force: false }))
+        .changed,
+    ).toBe(false);
+    expect((await host.exec('cat /root/t/keep')).stdout).toBe('keep me\n');
+    await expectIdempotent(fileModule, conn, host, { path: '/root/t/into', mode: '0755', recurse: true }, [
+      '/root/t/into',
+      '/root/t/into/sub/f',
+    ]);
+    expect((await host.exec('stat -c %a /root/t/into/sub /root/t/into/sub/f')).stdout).toBe('755\n755\n');
+  });
+});
+
 describe('template', () => {
   it('renders on the control node and delivers like copy', async () => {
     const params = { src: 'site.conf.hbs', dest: '/root/t/site.conf', mode: 644 }; // what YAML 1.2 makes of `mode: 0644`
