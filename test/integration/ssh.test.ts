@@ -3,8 +3,8 @@
  * changed), connect failures worded per cause and bounded by the timeout, exact bytes through exec,
  * put/fetch, one connection per host reused, and a dropped connection surfacing as ConnectionError.
  */
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,6 +94,26 @@ describe('SshConnection', () => {
     await Promise.all(before.map((o) => o.close()));
     const ss = await host.exec("ss -Htn state established '( sport = :22 )' | wc -l");
     expect(ss.stdout.trim()).toBe('1');
+  });
+
+  it('authenticates through ssh-agent (SSH_AUTH_SOCK) when no key file is given', async () => {
+    const sock = join(lab.dir, `agent-${process.pid}.sock`);
+    const agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
+    const saved = process.env.SSH_AUTH_SOCK;
+    try {
+      for (let i = 0; i < 50 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 50));
+      execFileSync('ssh-add', [lab.keyFile], {
+        env: { ...process.env, SSH_AUTH_SOCK: sock },
+        stdio: 'ignore',
+      });
+      process.env.SSH_AUTH_SOCK = sock;
+      const c = conn({ privateKeyPath: undefined });
+      expect((await c.exec('echo via-agent')).stdout).toBe('via-agent\n');
+    } finally {
+      if (saved === undefined) delete process.env.SSH_AUTH_SOCK;
+      else process.env.SSH_AUTH_SOCK = saved;
+      agent.kill('SIGTERM');
+    }
   });
 
   it('refuses an unknown host key by default, with its fingerprint', async () => {
