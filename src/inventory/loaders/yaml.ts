@@ -16,10 +16,8 @@ type Path = (string | number)[];
 export function loadYamlInventory(b: InventoryBuilder, doc: ParsedYaml): void {
   const data = doc.value;
   const top: SourceLocation = locate(data) ?? { file: doc.file, line: 1, col: 1 };
-  if (data === null || data === undefined) {
-    b.fail('empty YAML inventory', top);
-    return;
-  }
+  // an empty (or comments-only) file adds nothing; Ansible accepts it too (its INI plugin takes it)
+  if (data === null || data === undefined) return;
   if (!isMapping(data)) {
     b.fail('a YAML inventory must be a mapping of group names', top);
     return;
