@@ -4,6 +4,7 @@
 import { join, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, ExitCode } from '../../src/errors.js';
+import { validateInventories } from '../../src/cli/validate.js';
 import { loadInventory } from '../../src/inventory/load.js';
 import { brokenRoot, cases, certfleet, inventoryArgs, sources } from './inventory-helpers.js';
 
@@ -103,6 +104,16 @@ describe('broken inventories', () => {
       expect(res.code).toBe(4);
     },
   );
+
+  it('validateInventories returns the issues (for `validate` with playbooks) instead of throwing', async () => {
+    const dir = join(brokenRoot, 'several-problems');
+    const { inventory, issues } = await validateInventories([join(dir, 'inv')]);
+    expect(inventory).toBeUndefined();
+    expect(issues).toHaveLength(table['several-problems'].length);
+    const ok = await validateInventories([join(brokenRoot, '..', 'ok', 'ini-basic', 'hosts')]);
+    expect(ok.issues).toEqual([]);
+    expect(ok.inventory?.hosts.size).toBe(7);
+  });
 
   it('CLI: inventory --list on a broken inventory exits 4 too', async () => {
     const dir = join(brokenRoot, 'children-cycle');
