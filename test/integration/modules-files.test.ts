@@ -87,6 +87,9 @@ describe('copy', () => {
     await expect(
       callModule(copyModule, conn, { dest: '/x', content: 'a', bogus: 1 } as never),
     ).rejects.toThrow('invalid parameters: copy.bogus: unknown key "bogus"');
+    await expect(callModule(copyModule, conn, { src: 'templates', dest: '/x' }, { dir })).rejects.toThrow(
+      /src "templates" is a directory/,
+    );
     await expect(callModule(copyModule, conn, { src: 'nope.pem', dest: '/x' }, { dir })).rejects.toThrow(
       /could not find src "nope.pem"/,
     );

@@ -14,6 +14,9 @@ export function readSource(
 ): { path: string; content: Buffer } {
   const candidates = isAbsolute(src) ? [src] : [...searchPaths, playbookDir].map((dir) => join(dir, src));
   const found = candidates.find((p) => existsSync(p) && statSync(p).isFile());
+  const dir = found ? undefined : candidates.find((p) => existsSync(p) && statSync(p).isDirectory());
+  if (dir)
+    throw new ModuleError(`src "${src}" is a directory (${dir}): copy one file per task, or use a loop`);
   if (!found)
     throw new ModuleError(`could not find src "${src}" (looked in: ${[...new Set(candidates)].join(', ')})`);
   return { path: found, content: readFileSync(found) };
