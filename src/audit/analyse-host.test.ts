@@ -47,7 +47,8 @@ const site = (name: string, dir: string, extra = '') =>
   `ssl_certificate ${dir}/fullchain.pem; ssl_certificate_key ${dir}/privkey.pem; ${extra} }`;
 
 const vars = { distro: 'debian', webservers: ['nginx'] };
-const now = new Date();
+// set after the certificates are issued, so that days-left counts are exact
+let now = new Date();
 const codes = (r: ReturnType<typeof analyseHost>) => r.findings.map((f) => f.code).sort();
 
 describe('analyseHost', () => {
@@ -58,6 +59,7 @@ describe('analyseHost', () => {
     dir = mkdtempSync(join(tmpdir(), 'cf-audit-unit-'));
     int = makeCas(dir).intermediate;
     good = issue(dir, { cn: 'a.example', names: ['a.example', '*.a.example'], issuer: int });
+    now = new Date();
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -12,109 +12,131 @@ export LC_ALL PATH
 
 sec() { printf '\n%s BEGIN %s %s\n' "$MARK" "$1" "$2"; }
 end() { printf '\n%s END\n' "$MARK"; }
-nokeys() { sed '/-----BEGIN [A-Z ]*PRIVATE KEY-----/,/-----END [A-Z ]*PRIVATE KEY-----/d'; }
-unquote() { sed -e 's/^["'\'']//' -e 's/["'\'';]*$//'; }
 
-# alive COMMS PIDFILE...: a pid file names a live, non-zombie process whose comm is one of COMMS
-# (a stale pid file can name a recycled pid of another program)
-alive() {
-  comms=$1
+# Few processes on purpose: a fork costs milliseconds on a loaded host, and an audit of 50 hosts
+# should take seconds. Each include level is read by two awk runs, whatever its number of files.
+
+# frame_files KIND FILE...: print each file as a `conf` section, private-key blocks removed
+frame_files() {
+  k=$1
   shift
-  for pf in "$@"; do
-    pid=$(cat "$pf" 2>/dev/null) || continue
-    [ -n "$pid" ] && [ -d "/proc/$pid" ] || continue
-    grep -q '^[0-9]* ([^)]*) Z' "/proc/$pid/stat" 2>/dev/null && continue
-    comm=$(cat "/proc/$pid/comm" 2>/dev/null)
-    case " $comms " in *" $comm "*) return 0 ;; esac
-  done
-  return 1
+  awk -v M="$MARK" -v K="$k" '
+    FNR == 1 { if (open) printf "\n%s END\n", M; printf "\n%s BEGIN conf %s %s\n", M, K, FILENAME; open = 1; skip = 0 }
+    /-----BEGIN [A-Z ]*PRIVATE KEY-----/ { skip = 1 }
+    !skip { print }
+    /-----END [A-Z ]*PRIVATE KEY-----/ { skip = 0 }
+    END { if (open) printf "\n%s END\n", M }' "$@"
+  return 0
 }
 
-# include patterns of one config file (nginx: include x;  apache: Include/IncludeOptional x)
-includes() {
-  case "$1" in
-    nginx) awk '$1=="include"{print $2}' "$2" | unquote ;;
-    apache) awk 'tolower($1)=="include"||tolower($1)=="includeoptional"{print $2}' "$2" | unquote ;;
-  esac
+# include_patterns KIND FILE...: the include arguments (nginx include x;  apache Include/IncludeOptional x)
+include_patterns() {
+  k=$1
+  shift
+  awk -v K="$k" '
+    (K == "nginx" && $1 == "include") || (K == "apache" && (tolower($1) == "include" || tolower($1) == "includeoptional")) {
+      p = $2; gsub(/^["\047]|["\047;]+$/, "", p); print p
+    }' "$@"
+  return 0
 }
 
-# collect KIND ROOT MAIN: print MAIN and every file it includes (paths without spaces)
+# collect KIND ROOT MAIN: print MAIN and every file it includes, level by level (paths without spaces)
 collect() {
-  kind=$1 root=$2 todo=$3 seen=' ' n=0
-  sec main "$kind $3"; end
-  while [ -n "$todo" ]; do
-    set -- $todo
-    f=$1
-    shift
-    todo="$*"
-    case "$seen" in *" $f "*) continue ;; esac
-    seen="$seen$f "
-    n=$((n + 1))
-    [ "$n" -gt 400 ] && break
-    [ -f "$f" ] && [ -r "$f" ] || continue
-    sec "conf" "$kind $f"
-    nokeys <"$f"
-    end
-    CONFS="$CONFS $kind:$f"
-    for pat in $(includes "$kind" "$f"); do
+  kind=$1 root=$2 level=$3 seen=' ' depth=0
+  sec main "$kind $3"
+  end
+  while [ -n "$level" ] && [ "$depth" -lt 10 ]; do
+    depth=$((depth + 1))
+    files=''
+    for f in $level; do
+      case "$seen" in *" $f "*) continue ;; esac
+      seen="$seen$f "
+      [ -f "$f" ] && [ -r "$f" ] && files="$files $f"
+    done
+    [ -n "$files" ] || break
+    CONFS="$CONFS $files"
+    eval "CONFS_$kind=\"\${CONFS_$kind} $files\""
+    # shellcheck disable=SC2086 # word splitting of the file list is intended
+    frame_files "$kind" $files
+    level=''
+    # shellcheck disable=SC2086
+    for pat in $(include_patterns "$kind" $files); do
       case "$pat" in /*) ;; *) pat="$root/$pat" ;; esac
       [ -d "$pat" ] && pat="$pat/*"
-      for g in $pat; do [ -f "$g" ] && todo="$todo $g"; done
+      for g in $pat; do [ -f "$g" ] && level="$level $g"; done
     done
   done
 }
 
-# absolute path of a referenced file: relative paths resolve against the server's root
-absolute() {
-  case "$2" in /*) printf '%s\n' "$2" ;; *) printf '%s/%s\n' "$1" "$2" ;; esac
-}
-
-# every certificate/key/chain path a config file references
+# refs KIND ROOT FILE...: every certificate/key/chain path the files reference, made absolute
 refs() {
-  kind=${1%%:*} f=${1#*:}
-  case "$kind" in
-    nginx)
-      awk '$1=="ssl_certificate"||$1=="ssl_certificate_key"||$1=="ssl_trusted_certificate"{print $2}' "$f" |
-        unquote | grep -v '\$' | while read -r p; do absolute "$NGINX_ROOT" "$p"; done
-      ;;
-    apache)
-      awk 'tolower($1)~/^sslcertificate(key|chain)?file$/{print $2}' "$f" |
-        unquote | while read -r p; do absolute "$APACHE_ROOT" "$p"; done
-      ;;
-    haproxy)
-      base=$(awk '$1=="crt-base"{print $2}' "$f" | unquote | tail -n 1)
-      awk '$1=="bind"{for(i=2;i<NF;i++) if($i=="crt"||$i=="ca-file") print $(i+1)}' "$f" |
-        unquote | while read -r p; do absolute "${base:-/etc/haproxy}" "$p"; done
-      ;;
-    tomcat)
-      grep -o 'certificate\(Key\|Chain\)\{0,1\}File="[^"]*"' "$f" | sed 's/^[^"]*"//; s/"$//' |
-        while read -r p; do absolute "${f%/conf/server.xml}" "$p"; done
-      ;;
-  esac
+  kind=$1 root=$2
+  shift 2
+  [ "$#" -gt 0 ] || return 0
+  awk -v K="$kind" -v R="$root" '
+    function out(p, base) { gsub(/^["\047]|["\047;]+$/, "", p); if (p == "" || p ~ /\$/) return; if (p !~ /^\//) p = base "/" p; print p }
+    K == "nginx" && ($1 == "ssl_certificate" || $1 == "ssl_certificate_key" || $1 == "ssl_trusted_certificate") { out($2, R) }
+    K == "apache" && tolower($1) ~ /^sslcertificate(key|chain)?file$/ { out($2, R) }
+    K == "haproxy" && $1 == "crt-base" { base = $2; gsub(/^["\047]|["\047]$/, "", base) }
+    K == "haproxy" && $1 == "bind" { for (i = 2; i < NF; i++) if ($i == "crt" || $i == "ca-file") out($(i + 1), base == "" ? R : base) }
+    K == "tomcat" {
+      line = $0
+      while (match(line, /certificate(Key|Chain)?File="[^"]*"/)) {
+        v = substr(line, RSTART, RLENGTH); sub(/^[^"]*"/, "", v); sub(/"$/, "", v); out(v, R)
+        line = substr(line, RSTART + RLENGTH)
+      }
+    }' "$@"
 }
 
-# stat, certificates and derived public key of one referenced file
+# emit_file PATH: stat, the CERTIFICATE blocks, and the public key derived from a private key in it
 emit_file() {
   p=$1
   sec stat "$p"
   stat -c '%a %U %G %F' "$p" 2>/dev/null || echo missing
   end
   [ -f "$p" ] || return 0
-  if [ ! -r "$p" ]; then sec unreadable "$p"; end; return 0; fi
-  if grep -q -e '-----BEGIN CERTIFICATE-----' "$p"; then
-    sec certs "$p"
-    sed -n '/-----BEGIN CERTIFICATE-----/,/-----END CERTIFICATE-----/p' "$p"
+  if [ ! -r "$p" ]; then
+    sec unreadable "$p"
+    end
+    return 0
+  fi
+  # awk prints the certificate blocks in one frame and exits 10 when it saw a private key
+  awk -v M="$MARK" -v P="$p" '
+    /-----BEGIN CERTIFICATE-----/ { if (!n++) printf "\n%s BEGIN certs %s\n", M, P; c = 1 }
+    c { print }
+    /-----END CERTIFICATE-----/ { c = 0 }
+    /PRIVATE KEY-----/ { key = 1 }
+    END { if (n) printf "\n%s END\n", M; exit key ? 10 : 0 }' "$p"
+  [ $? -eq 10 ] || return 0
+  if ! command -v openssl >/dev/null 2>&1; then
+    sec keyerror "$p"
+    echo 'openssl not installed'
+    end
+  elif out=$(openssl pkey -in "$p" -pubout -passin pass: 2>&1); then
+    sec pubkey "$p"
+    case "$out" in *PRIVATE*) echo 'refused: output holds a private key' ;; *) printf '%s\n' "$out" ;; esac
+    end
+  else
+    sec keyerror "$p"
+    case "$out" in *PRIVATE*) echo 'openssl pkey failed' ;; *) printf '%s\n' "$out" ;; esac
     end
   fi
-  if grep -q -e 'PRIVATE KEY-----' "$p"; then
-    if ! command -v openssl >/dev/null 2>&1; then
-      sec keyerror "$p"; echo 'openssl not installed'; end
-    elif out=$(openssl pkey -in "$p" -pubout -passin pass: 2>&1); then
-      sec pubkey "$p"; printf '%s\n' "$out" | nokeys; end
-    else
-      sec keyerror "$p"; printf '%s\n' "$out" | nokeys | head -n 3; end
-    fi
-  fi
+}
+
+# alive COMMS PIDFILE...: a pid file names a live, non-zombie process whose comm is one of COMMS
+# (a stale pid file can name a recycled pid of another program); builtins only
+alive() {
+  comms=$1
+  shift
+  for pf in "$@"; do
+    [ -r "$pf" ] && read -r pid <"$pf" 2>/dev/null || continue
+    [ -n "$pid" ] && [ -r "/proc/$pid/stat" ] || continue
+    read -r st <"/proc/$pid/stat" 2>/dev/null || continue
+    case "$st" in *") Z "*) continue ;; esac
+    read -r comm <"/proc/$pid/comm" 2>/dev/null || continue
+    case " $comms " in *" $comm "*) return 0 ;; esac
+  done
+  return 1
 }
 
 main() {
@@ -122,7 +144,7 @@ main() {
   cat /etc/os-release 2>/dev/null || cat /usr/lib/os-release 2>/dev/null
   end
 
-  CONFS=''
+  CONFS='' CONFS_nginx='' CONFS_apache='' CONFS_haproxy='' CONFS_tomcat=''
   NGINX_ROOT=/etc/nginx
   APACHE_ROOT=/etc/apache2
   sec servers -
@@ -139,7 +161,10 @@ main() {
     echo 'installed haproxy'
     alive haproxy /run/haproxy.pid /var/run/haproxy.pid && echo 'running haproxy'
   fi
-  TOMCAT_XML=$(ls -d /etc/tomcat*/server.xml /opt/tomcat/conf/server.xml 2>/dev/null | head -n 1)
+  TOMCAT_XML=''
+  for x in /etc/tomcat*/server.xml /opt/tomcat/conf/server.xml; do
+    [ -f "$x" ] && TOMCAT_XML=$x && break
+  done
   if [ -n "$TOMCAT_XML" ]; then
     echo 'installed tomcat'
     alive java /run/tomcat*.pid /var/run/tomcat*.pid /opt/tomcat/temp/tomcat.pid && echo 'running tomcat'
@@ -161,8 +186,14 @@ main() {
   [ -f /etc/haproxy/haproxy.cfg ] && collect haproxy /etc/haproxy /etc/haproxy/haproxy.cfg
   [ -n "$TOMCAT_XML" ] && collect tomcat "${TOMCAT_XML%/*}" "$TOMCAT_XML"
 
+  # shellcheck disable=SC2086 # word splitting of the file lists is intended
   done_paths=' '
-  for c in $CONFS; do refs "$c"; done | while read -r p; do
+  for p in $(
+    refs nginx "$NGINX_ROOT" $CONFS_nginx
+    refs apache "$APACHE_ROOT" $CONFS_apache
+    refs haproxy /etc/haproxy $CONFS_haproxy
+    refs tomcat "${TOMCAT_XML%/conf/server.xml}" $CONFS_tomcat
+  ); do
     case "$done_paths" in *" $p "*) continue ;; esac
     done_paths="$done_paths$p "
     emit_file "$p"
