@@ -60,10 +60,7 @@ describe('lab specs', () => {
     expect(out).toEqual([2, 4, 6, 8, 10, 12]);
     expect(peak).toBe(2);
     await expect(
-      mapLimit([1, 2, 3], 2, async (x) => {
-        if (x === 2) throw new Error('boom');
-        return x;
-      }),
+      mapLimit([1, 2, 3], 2, (x) => (x === 2 ? Promise.reject(new Error('boom')) : Promise.resolve(x))),
     ).rejects.toThrow('boom');
   });
 });
