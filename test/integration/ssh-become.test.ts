@@ -4,7 +4,7 @@
  * unreachable host), and a become password travels on stdin (`sudo -S`), never on a command line,
  * and is redacted from output. Needs the Debian package `sudo` (installed by .ci/run).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SshConnection } from '../../src/connections/ssh.js';
 import { ConnectionError, ModuleError } from '../../src/errors.js';
@@ -32,6 +32,8 @@ function asDeploy(becomePassword?: string): SshConnection {
 }
 
 beforeAll(async () => {
+  if (!existsSync('/usr/bin/sudo'))
+    throw new Error('ssh-become tests need the Debian package sudo (apt-get install -y sudo)');
   lab = await startLab({ hosts: [{ name: 'become1', distro: 'ubuntu', services: [] }] });
   host = lab.hosts[0];
   const pub = readFileSync(`${lab.keyFile}.pub`, 'utf8').trim();
