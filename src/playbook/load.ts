@@ -9,15 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { schemaValidator, validateWith } from '../config/validate.js';
 import { locate, locateValue, readYamlFile } from '../config/yaml.js';
 import { ConfigError, type Issue, type SourceLocation } from '../errors.js';
-import {
-  checkTemplates,
-  loadTaskFile,
-  parseTaskList,
-  toBool,
-  toList,
-  type Inherited,
-  type LoadContext,
-} from './task.js';
+import { loadTaskFile, parseTaskList, type Inherited, type LoadContext } from './task.js';
+import { checkTemplates, toBool, toList } from './values.js';
 import type { Play, Playbook, Task, TaskItem } from './types.js';
 
 /** The repo's own roles (shipped with the package), searched after `<playbook dir>/roles`. */

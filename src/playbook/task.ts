@@ -5,15 +5,14 @@
  * host is contacted.
  */
 import { dirname, resolve } from 'node:path';
-import { ajv } from '../config/validate.js';
+import { ajv, validateWith } from '../config/validate.js';
 import { locate, locateValue, readYamlFile } from '../config/yaml.js';
 import { ConfigError, type Issue, type SourceLocation } from '../errors.js';
-import { compileCondition } from '../engine/condition.js';
-import { templateSyntaxError } from '../engine/template.js';
 import { getModule, moduleNames } from '../modules/registry.js';
-import { closeMatches, parseFreeForm, validateModuleArgs } from './module-args.js';
-import type { Block, Task, TaskItem, VarScopes } from './types.js';
-import { validateWith } from '../config/validate.js';
+import { buildTask } from './build-task.js';
+import { closeMatches } from './module-args.js';
+import { checkTemplates, conditions, toBool, toList } from './values.js';
+import type { Block, TaskItem, VarScopes } from './types.js';
 
 /** Keywords a task may carry besides its module (Ansible's task keywords that certfleet supports). */
 export const TASK_KEYWORDS = new Set([
@@ -62,43 +61,6 @@ export interface LoadContext {
   depth: number;
   /** load a role (include_role/import_role); returns its tasks and appends its handlers */
   loadRole(name: string, where: SourceLocation, inherited: Inherited): Promise<TaskItem[]>;
-}
-
-/** `yes`/`true`/`on` → true; anything YAML already typed passes through. */
-export function toBool(v: unknown): boolean | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (typeof v === 'boolean') return v;
-  return typeof v === 'string' || typeof v === 'number'
-    ? ['yes', 'true', 'on', '1'].includes(String(v).toLowerCase())
-    : undefined;
-}
-
-/** A string or list of strings as a list. */
-export function toList(v: unknown): string[] {
-  if (v === undefined || v === null) return [];
-  return (Array.isArray(v) ? v : [v]).map(String);
-}
-
-function conditions(raw: unknown, where: SourceLocation | undefined, issues: Issue[]): string[] {
-  const list = (Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw]).map(String);
-  for (const c of list) {
-    try {
-      compileCondition(c);
-    } catch (err) {
-      issues.push({ source: where, message: (err as Error).message });
-    }
-  }
-  return list;
-}
-
-/** Check the syntax of every `{{ }}` string inside a value. */
-export function checkTemplates(v: unknown, where: SourceLocation | undefined, issues: Issue[]): void {
-  if (typeof v === 'string') {
-    const e = templateSyntaxError(v);
-    if (e) issues.push({ source: where, message: e });
-  } else if (Array.isArray(v)) v.forEach((x, i) => checkTemplates(x, locateValue(v, i) ?? where, issues));
-  else if (v && typeof v === 'object')
-    for (const [k, x] of Object.entries(v)) checkTemplates(x, locateValue(v, k) ?? where, issues);
 }
 
 /** Parse a list of raw tasks. */
@@ -201,103 +163,6 @@ async function parseTask(raw: Record<string, unknown>, ctx: LoadContext): Promis
     ];
   }
   return [buildTask(raw, ctx, { module, value, modAt, at, when, tags, become, vars })];
-}
-
-function buildTask(
-  raw: Record<string, unknown>,
-  ctx: LoadContext,
-  p: {
-    module: string;
-    value: unknown;
-    modAt: SourceLocation;
-    at: SourceLocation;
-    when: string[];
-    tags: string[];
-    become?: boolean;
-    vars: Record<string, unknown>;
-  },
-): Task {
-  const issues = ctx.issues;
-  let args: Record<string, unknown> = {};
-  let argsRoot: Task['argsRoot'];
-  if (p.module === 'meta') {
-    if (p.value !== 'flush_handlers')
-      issues.push({
-        source: p.modAt,
-        message: `meta: only "flush_handlers" is supported, got ${JSON.stringify(p.value)}`,
-      });
-    args = { action: p.value };
-  } else {
-    const def = getModule(p.module)!;
-    const extra = (raw.args ?? {}) as Record<string, unknown>;
-    if (typeof p.value === 'string') {
-      const parsed = parseFreeForm(def, p.value);
-      if (typeof parsed === 'string') issues.push({ source: locateValue(raw, p.module), message: parsed });
-      else args = { ...parsed, ...extra };
-      if (raw.args) argsRoot = { root: raw, prefix: ['args'] };
-    } else if (p.value && typeof p.value === 'object' && !Array.isArray(p.value)) {
-      args = raw.args
-        ? { ...(p.value as Record<string, unknown>), ...extra }
-        : (p.value as Record<string, unknown>);
-      argsRoot = raw.args ? undefined : { root: raw, prefix: [p.module] };
-    } else if (p.value === null || p.value === undefined) {
-      args = extra;
-      if (raw.args) argsRoot = { root: raw, prefix: ['args'] };
-    } else
-      issues.push({
-        source: locateValue(raw, p.module),
-        message: `arguments of "${p.module}" must be a mapping or a string`,
-      });
-    issues.push(
-      ...validateModuleArgs(def, args, { ...argsRoot, fallback: p.modAt }, false).map((i) => ({
-        ...i,
-        path: `${p.module}.${(i.path ?? '')
-          .split('.')
-          .slice(argsRoot?.prefix.length ?? 0)
-          .join('.')}`.replace(/\.$/, ''),
-      })),
-    );
-    checkTemplates(args, p.modAt, issues);
-    if (p.module === 'assert') conditions(args.that, locateValue(args, 'that') ?? p.modAt, issues);
-  }
-  const loopRaw = raw.loop ?? raw.with_items;
-  checkTemplates(loopRaw, locateValue(raw, 'loop') ?? locateValue(raw, 'with_items'), issues);
-  const lc = (raw.loop_control ?? {}) as { loop_var?: string; label?: string };
-  return {
-    kind: 'task',
-    name: raw.name as string | undefined,
-    module: p.module,
-    args,
-    argsRoot,
-    when: p.when,
-    loop: loopRaw,
-    loopVar: lc.loop_var ?? 'item',
-    loopLabel: lc.label,
-    register: raw.register as string | undefined,
-    notify: toList(raw.notify),
-    listen: toList(raw.listen),
-    tags: p.tags,
-    checkMode: toBool(raw.check_mode),
-    diff: toBool(raw.diff),
-    ignoreErrors: toBool(raw.ignore_errors) ?? false,
-    changedWhen:
-      raw.changed_when === undefined
-        ? undefined
-        : conditions(raw.changed_when, locateValue(raw, 'changed_when'), issues),
-    failedWhen:
-      raw.failed_when === undefined
-        ? undefined
-        : conditions(raw.failed_when, locateValue(raw, 'failed_when'), issues),
-    delegateTo: raw.delegate_to as string | undefined,
-    runOnce: toBool(raw.run_once) ?? false,
-    become: p.become,
-    becomeUser: raw.become_user as string | undefined,
-    environment: raw.environment as Record<string, unknown> | undefined,
-    vars: { ...ctx.inherited.vars, taskVars: p.vars },
-    roleDir: ctx.roleDir,
-    baseDir: ctx.baseDir,
-    source: p.at,
-  };
 }
 
 /** Load a task file (include_tasks/import_tasks, role tasks/main.yml) as a list, schema-checked. */
