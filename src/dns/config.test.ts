@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseYaml } from '../config/yaml.js';
 import { ConfigError } from '../errors.js';
 import { redact } from '../output/redact.js';
+import { withDnsChallenges } from './dns01.js';
 import { createProvider, knownCodes, providerDef } from './registry.js';
 
 const rfcOk = { nameserver: '127.0.0.1:53' };
@@ -160,7 +161,7 @@ describe('provider config', () => {
     expect(redact(`key ${secret} and ${envSecret}`)).toBe('key ******** and ********');
   });
 
-  it('locates problems in the playbook the config came from', () => {
+  it('locates problems in the playbook the config came from', async () => {
     const doc = parseYaml(
       'dns:\n  provider: rfc2136\n  config:\n    nameserver: 127.0.0.1\n    ttl: sixty\n    colour: blue\n',
       'site.yml',
@@ -175,5 +176,16 @@ describe('provider config', () => {
     expect(err?.format()).toBe(
       'site.yml:5:10: rfc2136: ttl: must be integer\nsite.yml:6:5: rfc2136: unknown key "colour" (known: nameserver, tsig_key_name, tsig_algorithm, tsig_secret, ttl, timeout_ms)',
     );
+    // the same through the DNS-01 core (before any DNS traffic)
+    const viaCore = withDnsChallenges(
+      [{ domain: 'example.test', value: 'v' }],
+      { provider: 'rfc2136', config: root.dns.config, configOrigin: { root, prefix: ['dns', 'config'] } },
+      () => Promise.resolve(1),
+    );
+    await expect(viaCore).rejects.toThrow(ConfigError);
+    await expect(viaCore).rejects.toMatchObject({
+      source: undefined,
+      issues: [{ source: { file: 'site.yml', line: 5, col: 10 } }, {}],
+    });
   });
 });

@@ -10,6 +10,7 @@ import { redact } from '../output/redact.js';
 import { journalAdd, journalRemove, processAlive, readJournal, type JournalEntry } from './journal.js';
 import { waitForPropagation, type Expectation } from './propagation.js';
 import type { DnsChallenge, DnsProvider } from './provider.js';
+import type { ConfigOrigin } from './config.js';
 import { createProvider as create, providerDef } from './registry.js';
 import { canonical, systemNameservers } from './resolver.js';
 import { authoritativeServers, findZone, followCname, type LookupOptions } from './zone.js';
@@ -32,6 +33,8 @@ export interface Dns01Options {
   journalDir?: string;
   signal?: AbortSignal;
   log?: (msg: string) => void;
+  /** where `config` came from (playbook root + path), so config errors show file:line:col */
+  configOrigin?: ConfigOrigin;
 }
 
 /** A ready provider for a code; unknown code → ConfigError listing the known ones. */
@@ -147,7 +150,7 @@ export async function withDnsChallenges<T>(
   fn: () => Promise<T>,
 ): Promise<T> {
   const def = providerDef(opts.provider);
-  const provider = create(opts.provider, opts.config);
+  const provider = create(opts.provider, opts.config, { origin: opts.configOrigin });
   const signal = opts.signal ?? new AbortController().signal;
   const challenges = await locateChallenges(items, opts);
   const run = randomBytes(6).toString('hex');
@@ -205,7 +208,7 @@ export async function cleanupJournal(journalDir: string, opts: Dns01Options): Pr
       e.provider === def.code && !activeRuns.has(e.run) && (e.pid === process.pid || !processAlive(e.pid)),
   );
   if (!stale.length) return 0;
-  const provider = create(opts.provider, opts.config);
+  const provider = create(opts.provider, opts.config, { origin: opts.configOrigin });
   const failures = await cleanupAll(provider, def.code, stale, { ...opts, journalDir });
   if (failures.length) {
     throw new DnsProviderError(
