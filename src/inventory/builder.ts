@@ -18,6 +18,8 @@ export interface GroupData {
   /** `ansible_group_priority` (default 1): orders groups of the same depth before their name */
   priority: number;
   source?: SourceLocation;
+  /** membership test for `hosts` (groups of thousands of hosts make `includes` quadratic) */
+  hostSet: Set<string>;
 }
 
 /** A host while loading. */
@@ -51,7 +53,7 @@ export class InventoryBuilder {
   addGroup(name: string, source?: SourceLocation): GroupData {
     let g = this.groups.get(name);
     if (!g) {
-      g = { name, hosts: [], children: [], parents: [], vars: {}, priority: 1, source };
+      g = { name, hosts: [], children: [], parents: [], vars: {}, priority: 1, source, hostSet: new Set() };
       this.groups.set(name, g);
     }
     return g;
@@ -71,7 +73,10 @@ export class InventoryBuilder {
   }
 
   private addHostToGroup(h: HostData, g: GroupData): void {
-    if (!g.hosts.includes(h.name)) g.hosts.push(h.name);
+    if (!g.hostSet.has(h.name)) {
+      g.hostSet.add(h.name);
+      g.hosts.push(h.name);
+    }
     if (g.name !== 'all' && !h.groups.includes(g.name)) h.groups.push(g.name);
   }
 
@@ -141,12 +146,13 @@ export class InventoryBuilder {
     for (const h of this.hosts.values()) {
       const inUngrouped = h.groups.includes('ungrouped');
       if (inUngrouped && h.groups.length > 1) {
-        ungrouped.hosts = ungrouped.hosts.filter((n) => n !== h.name);
+        ungrouped.hostSet.delete(h.name);
         h.groups = h.groups.filter((n) => n !== 'ungrouped');
       } else if (!inUngrouped && h.groups.length === 0) {
         this.addHostToGroup(h, ungrouped);
       }
     }
+    ungrouped.hosts = ungrouped.hosts.filter((n) => ungrouped.hostSet.has(n));
   }
 
   /** Depth of every group: the longest parent chain up to `all` (Ansible's `Group.depth`). */
