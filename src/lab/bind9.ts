@@ -159,8 +159,8 @@ function runNamed(dir: string): Promise<ChildProcess> {
     let log = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`named did not start within 15 s:\n${log}`));
-    }, 15_000);
+      reject(new Error(`named did not start within 30 s:\n${log}`));
+    }, 30_000);
     child.stderr.on('data', (chunk: Buffer) => {
       // the whole log stays in the lab dir for post-mortems
       try {
