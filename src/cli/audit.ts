@@ -42,7 +42,12 @@ export function liveSerials(stateDir: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const name of readdirSync(dir)) {
     const p = join(dir, name, 'live', 'cert.pem');
-    if (existsSync(p)) out.set(name, new X509Certificate(readFileSync(p)).serialNumber);
+    if (!existsSync(p)) continue;
+    try {
+      out.set(name, new X509Certificate(readFileSync(p)).serialNumber);
+    } catch (err) {
+      throw new ConfigError(`--state-dir: ${p}: not a PEM certificate (${(err as Error).message})`);
+    }
   }
   return out;
 }
