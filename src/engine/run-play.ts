@@ -78,6 +78,7 @@ function implicitSetup(play: Play): Task {
     tags: ['always'],
     ignoreErrors: false,
     runOnce: false,
+    noLog: false,
     baseDir: '.',
     source: play.source,
     vars: { roleDefaults: {}, roleVars: {}, blockVars: {}, taskVars: {} },

@@ -23,6 +23,8 @@ import { evaluateAll } from './condition.js';
 import type { HostState, RunScope } from './host-state.js';
 import { TemplateError, renderString, renderValue } from './template.js';
 
+const NO_LOG = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
+
 /** Everything a task needs from the run around it. */
 export interface TaskEnv {
   play: Play;
@@ -59,6 +61,17 @@ export async function runTaskOnHost(t: Task, h: HostState, env: TaskEnv): Promis
   const vars = h.taskVars(env.play, t, env.scope);
   const report = (o: TaskOutcome, item?: unknown, diff?: ModuleResult['diff']): void => {
     const status: HostStatus = o.status === 'failed' && t.ignoreErrors ? 'ignored' : o.status;
+    if (t.noLog) {
+      env.emit({
+        event: 'host_result',
+        task: label,
+        host: h.name,
+        status,
+        msg: NO_LOG,
+        result: { censored: NO_LOG },
+      });
+      return;
+    }
     env.emit({
       event: 'host_result',
       task: label,

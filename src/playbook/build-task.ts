@@ -100,6 +100,7 @@ export function buildTask(raw: Record<string, unknown>, ctx: LoadContext, p: Tas
     runOnce: toBool(raw.run_once) ?? false,
     become: p.become,
     becomeUser: raw.become_user as string | undefined,
+    noLog: toBool(raw.no_log) ?? false,
     environment: raw.environment as Record<string, unknown> | undefined,
     vars: { ...ctx.inherited.vars, taskVars: p.vars },
     roleDir: ctx.roleDir,

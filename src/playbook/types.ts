@@ -45,6 +45,8 @@ export interface Task {
   runOnce: boolean;
   become?: boolean;
   becomeUser?: string;
+  /** `no_log: true`: the result, message, item and diff are never shown */
+  noLog: boolean;
   environment?: Record<string, unknown>;
   vars: VarScopes;
   /** role the task came from (for files/templates search paths) */

@@ -267,3 +267,30 @@ describe('environment and include_role', () => {
     expect(r.out).toContain('TASK [greet : test_write_file]');
   });
 });
+
+describe('no_log', () => {
+  it('hides the message, item, result and diff of the task', async () => {
+    project = tempProject();
+    const pb = project.write(
+      'nolog.yml',
+      `- hosts: all
+  gather_facts: false
+  tasks:
+    - test_write_file: { path: "{{ playbook_dir }}/pw", content: "{{ item }}" }
+      loop: [hunter2-password]
+      no_log: true
+    - debug: { msg: "token {{ secret }}-xyz" }
+      vars: { secret: abc }
+      no_log: yes
+`,
+    );
+    const inv = memoryInventory({ g: ['a'] }, local(['a'], project.dir));
+    const r = await run({ playbook: pb, inventory: inv, diff: true });
+    expect(r.exitCode).toBe(0);
+    expect(read(join(project.dir, 'pw'))).toBe('hunter2-password');
+    const all = r.out + JSON.stringify(r.events);
+    expect(all).not.toContain('hunter2-password');
+    expect(all).not.toContain('abc-xyz');
+    expect(r.out).toContain('changed: [a]\n');
+  });
+});
