@@ -4,6 +4,7 @@
  */
 import type { SourceLocation } from '../errors.js';
 
+/** One host: its own variables and the groups it was listed in. */
 export interface InventoryHost {
   name: string;
   /** variables set on the host itself (inline or host_vars/), before group merging */
@@ -13,6 +14,7 @@ export interface InventoryHost {
   source?: SourceLocation;
 }
 
+/** One group: direct hosts, direct child groups and its own variables (inventory + group_vars/). */
 export interface InventoryGroup {
   name: string;
   /** direct member hosts, in declaration order */
@@ -25,6 +27,7 @@ export interface InventoryGroup {
   priority?: number;
 }
 
+/** A loaded inventory (see src/inventory/load.ts); read-only for the engine and the CLI. */
 export interface Inventory {
   hosts: Map<string, InventoryHost>;
   groups: Map<string, InventoryGroup>;
