@@ -202,6 +202,13 @@ describe('analyseHost', () => {
     });
     expect(ok.findings).toEqual([]);
     expect(ok.report.certificates[0].current).toBe(true);
+    const copied = analyseHost('h', vars, facts(site('a.example', '/etc/ssl/x'), unmanaged), {
+      now,
+      warnDays: 30,
+      liveSerials: new Map([['a', serial]]),
+    });
+    expect(copied.findings).toEqual([]);
+    expect(copied.report.certificates[0]).toMatchObject({ managed_name: 'a', current: true });
     const stale = analyseHost('h', vars, facts(site('a.example', D), pair(good)), {
       now,
       warnDays: 30,

@@ -229,7 +229,11 @@ function analyseCert(
   const problem = chainProblem(chain);
   if (problem) add(finding('CHAIN_INCOMPLETE', host, `${certPath}: ${problem}`, at));
 
-  const managed = MANAGED.exec(certPath)?.[1];
+  // managed: delivered under /etc/ssl/certfleet/NAME/, or (copied elsewhere) the very certificate
+  // that is live for NAME in the control node's state dir
+  const byPath = MANAGED.exec(certPath)?.[1];
+  const bySerial = [...(opts.liveSerials ?? [])].find(([, serial]) => serial === leaf.serialNumber)?.[0];
+  const managed = byPath ?? bySerial;
   let current: boolean | null = null;
   if (!managed) {
     add(

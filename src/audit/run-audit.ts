@@ -42,7 +42,7 @@ async function auditOne(
   let facts;
   try {
     conn = opts.connect(t);
-    facts = await gatherFacts(conn, { become: Boolean(t.vars.ansible_become), timeoutMs });
+    facts = await gatherFacts(conn, { become: truthy(t.vars.ansible_become), timeoutMs });
   } catch (err) {
     if (err instanceof ConfigError) throw err;
     if (err instanceof GatherParseError) return down('GATHER_FAILED', err);
@@ -91,6 +91,11 @@ async function auditOne(
     );
   }
   return { report, findings };
+}
+
+/** Ansible booleans: true, "yes", "true", "on", "1" (any case). */
+function truthy(v: unknown): boolean {
+  return v === true || v === 1 || (typeof v === 'string' && /^(yes|true|on|1)$/i.test(v.trim()));
 }
 
 function emptyReport(t: AuditTarget, address: string): HostReport {
