@@ -158,6 +158,17 @@ describe('route53 provider', () => {
     expect((err as Error).message).not.toContain(wrong);
   });
 
+  it('uses hosted_zone_id without looking the zone up', async () => {
+    fake.requests.length = 0;
+    const seen = await withDnsChallenges(
+      [{ domain: 'byid.example.test', value: 'by-id' }],
+      opts({ hosted_zone_id: fake.zoneId('example.test') }),
+      () => lab.txt('_acme-challenge.byid.example.test'),
+    );
+    expect(seen).toEqual(['by-id']);
+    expect(fake.requests.filter((r) => r.path.endsWith('/hostedzonesbyname'))).toEqual([]);
+  });
+
   it('names a zone that is not hosted', async () => {
     const p = createProvider('route53', config());
     await expect(
