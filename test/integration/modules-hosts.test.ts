@@ -5,11 +5,13 @@
  * a config test before reload, and master pids kept where the server supports it.
  */
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SshConnection } from '../../src/connections/ssh.js';
 import { startLab, type Lab, type LabHost } from '../../src/lab/index.js';
 import { serviceModule } from '../../src/modules/service.js';
 import { setupModule } from '../../src/modules/setup.js';
+import { tomcatAdapter } from '../../src/webservers/tomcat.js';
 import { callModule, labConnection } from './module-helpers.js';
 
 let lab: Lab;
@@ -77,6 +79,12 @@ describe('setup', () => {
       version('nginx', ['-v'], /nginx\/(\S+)/) ?? version('sh', ['-c', 'nginx -v 2>&1'], /nginx\/(\S+)/);
     const ws = async (name: string) =>
       (await callModule(setupModule, connOf(name), {})).data!.certfleet_webservers as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const catalina = tomcatAdapter.binaries.find((b) => existsSync(b));
+    const serverXml = tomcatAdapter.configs.find((f) => existsSync(f));
+    if (catalina && serverXml)
+      await byName('deb1').exec(
+        `sed -i 's|</Service>|<Connector port="9445" SSLEnabled="true"><SSLHostConfig><Certificate certificateFile="/etc/ssl/certfleet/t.pem" type="EC"/></SSLHostConfig></Connector></Service>|' ${serverXml}`,
+      );
     const deb = await ws('deb1');
     expect(deb.nginx).toMatchObject({
       installed: true,
@@ -91,7 +99,15 @@ describe('setup', () => {
       running: false,
       config: '/etc/apache2/apache2.conf',
     });
-    expect(deb.tomcat).toEqual({ installed: false, running: false, certificates: [] });
+    // tomcat is whatever this machine has installed (lab hosts share the control node's /usr)
+    if (catalina)
+      expect(deb.tomcat).toMatchObject({
+        installed: true,
+        running: false,
+        binary: catalina,
+        version: expect.stringMatching(/^\d+\./),
+      });
+    else expect(deb.tomcat).toEqual({ installed: false, running: false, certificates: [] });
     const ubu = await ws('ubu1');
     expect(ubu.apache2).toMatchObject({
       running: true,
@@ -123,6 +139,7 @@ describe('service without an init system', () => {
   it('nginx: started is idempotent, reload keeps the master pid, stop/start/restart, check mode', async () => {
     const h = byName('deb1');
     const c = connOf('deb1');
+    await h.exec('rm -f /etc/nginx/sites-enabled/tls'); // names a certificate that does not exist
     const pid = await h.servicePid('nginx');
     expect(await callModule(serviceModule, c, { name: 'nginx', state: 'started' })).toMatchObject({
       changed: false,
