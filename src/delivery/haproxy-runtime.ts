@@ -27,14 +27,23 @@ case "$r" in *"Success!"*) ;; *) fail "commit ssl cert: $(printf '%s' "$r" | tr 
 mv -f -- "$tmp" "$dest"
 echo hot-updated`;
 
-/** Is the admin socket there (so a hot update can be tried)? */
+// $1 socket: ask the running HAProxy for its info; prints its Pid line when it answers
+const PROBE = `sock="$1"
+[ -S "$sock" ] || exit 1
+if command -v socat >/dev/null 2>&1; then printf 'show info\\n' | socat -t 5 - "UNIX-CONNECT:$sock"
+else printf 'show info\\n' | perl -MIO::Socket::UNIX -e '$s = IO::Socket::UNIX->new(Peer => $ARGV[0]) or exit 1; local $/; $in = <STDIN>; print $s $in; shutdown($s, 1); print while <$s>;' "$sock"; fi | grep '^Pid:'`;
+
+/**
+ * Does a running HAProxy answer on the admin socket? A stale socket file (HAProxy stopped) or a
+ * socket without admin level means no hot update: the transaction falls back to test + reload.
+ */
 export async function runtimeApiAvailable(
   conn: Connection,
   socket: string,
   become?: boolean,
 ): Promise<boolean> {
-  const r = await conn.exec(`test -S ${shellQuote(socket)}`, { become });
-  return r.code === 0;
+  const r = await conn.exec(`sh -s -- ${shellQuote(socket)}`, { stdin: PROBE, become });
+  return r.code === 0 && r.stdout.startsWith('Pid:');
 }
 
 /**

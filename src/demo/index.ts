@@ -5,7 +5,7 @@
  * which certificate each host serves (TLS with SNI, verified against Pebble's root), and stops
  * everything it started — also on Ctrl-C or a failure.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultConnectionFactory } from '../engine/connect.js';
@@ -72,6 +72,8 @@ export async function runDemo(): Promise<number> {
     for (const h of lab.hosts)
       out(`  ${h.name.padEnd(5)} ${h.distro.padEnd(7)} ${h.services.join(',').padEnd(8)} ${h.ip}\n`);
     const inventory = join(dir, 'inventory.yml');
+    const rootFile = join(dir, 'pebble-root.pem');
+    await writeFile(rootFile, await pebble.rootPem());
     await writeDeliveryInventory(lab, inventory, {
       cert_name: 'wildcard',
       cert_domains: ['*.example.test', 'example.test'],
@@ -79,6 +81,7 @@ export async function runDemo(): Promise<number> {
       acme_email: 'ops@example.test',
       acme_ca_bundle: pebble.caCertFile,
       site_server_name: 'www.example.test',
+      tls_verify_ca_file: rootFile,
       certfleet_state_dir: join(dir, 'state'),
       acme_dns: {
         provider: 'rfc2136',

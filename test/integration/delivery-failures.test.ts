@@ -12,6 +12,7 @@ import { startLab, type Lab, type LabHost } from '../../src/lab/index.js';
 import { probeTls } from '../../src/delivery/tls-probe.js';
 import { writeDeliveryInventory } from '../../src/demo/inventory.js';
 import { tlsSiteModule } from '../../src/modules/tls_site.js';
+import { tlsVerifyModule } from '../../src/modules/tls_verify.js';
 import {
   callModule,
   connect,
@@ -185,5 +186,35 @@ describe('transaction failures', () => {
       expect(r.recap[h].changed).toBe(1);
     }
     await victim.startSshd();
+  });
+
+  it('tls_verify fails the host with what is served instead', async () => {
+    const conn = connect(lab, host('f1'));
+    try {
+      const vars = { ansible_host: host('f1').ip, certfleet_state_dir: state };
+      const ok = await callModule(
+        tlsVerifyModule,
+        conn,
+        { cert: 'wild', server_name: NAME, ca_file: ca.certFile },
+        { vars },
+      );
+      expect(ok.changed).toBe(false);
+      expect(ok.data).toMatchObject({ authorized: true, serial: await served(host('f1')) });
+      await expect(
+        callModule(tlsVerifyModule, conn, { serial: 'DE:AD', server_name: NAME, wait_ms: 300 }, { vars }),
+      ).rejects.toThrow(
+        new RegExp(`^${host('f1').ip}:443 \\(SNI ${NAME}\\) serves serial [0-9A-F]+, expected DEAD$`),
+      );
+      const other = await makeCa(await makeStateDir());
+      await expect(
+        callModule(tlsVerifyModule, conn, { server_name: NAME, ca_file: other.certFile }, { vars }),
+      ).rejects.toThrow(/certificate does not verify against .*ca\.pem: /);
+      await rm(other.dir, { recursive: true, force: true });
+      await expect(callModule(tlsVerifyModule, conn, { port: 1, wait_ms: 0 }, { vars })).rejects.toThrow(
+        /^TLS handshake with .*:1 failed: .*ECONNREFUSED/,
+      );
+    } finally {
+      await conn.close();
+    }
   });
 });

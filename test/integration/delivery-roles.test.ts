@@ -145,4 +145,20 @@ describe('web-server roles', () => {
     const disk = await host('h1').exec('openssl x509 -noout -serial -in /etc/haproxy/certs/wild.pem');
     expect(disk.stdout.trim()).toBe(`serial=${serial}`);
   });
+
+  it('HAProxy without a live admin socket falls back to haproxy -c + seamless reload', async () => {
+    const pid = await host('h1').servicePid('haproxy');
+    const serial = await storeCert(state, 'wild', ['*.example.test', 'example.test'], ca);
+    const r = await runPlays(playbook, inventory, {
+      knownHostsFile: lab.knownHostsFile,
+      limit: 'h1',
+      extraVars: { haproxy_tls_admin_socket: '/run/haproxy/missing.sock' },
+    });
+    expect(r.exitCode, r.out).toBe(0);
+    expect(r.results('h1').find((e) => e.status === 'changed')?.msg).toBe(
+      `reloaded; serving serial ${serial}`,
+    );
+    expect(await served(host('h1'))).toBe(serial);
+    expect(await host('h1').servicePid('haproxy')).not.toBe(pid);
+  });
 });
