@@ -106,6 +106,8 @@ describe('setup', () => {
         running: false,
         binary: catalina,
         version: expect.stringMatching(/^\d+\./),
+        config: serverXml,
+        certificates: ['/etc/ssl/certfleet/t.pem'],
       });
     else expect(deb.tomcat).toEqual({ installed: false, running: false, certificates: [] });
     const ubu = await ws('ubu1');
