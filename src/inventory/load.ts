@@ -82,6 +82,15 @@ async function loadFile(b: InventoryBuilder, file: string): Promise<void> {
     b.fail(`cannot read inventory: ${errnoText(err)}`, { file, line: 1, col: 1 });
     return;
   }
+  if (text.startsWith('#!')) {
+    // Ansible would execute it (script plugin); certfleet never runs code found in an inventory
+    b.fail('dynamic inventory scripts are not supported: export the script output to a YAML file', {
+      file,
+      line: 1,
+      col: 1,
+    });
+    return;
+  }
   const ext = extname(file);
   if (YAML_EXTENSIONS.has(ext)) {
     const doc = tryYaml(text, file, b.issues);

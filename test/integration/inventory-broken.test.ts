@@ -52,6 +52,9 @@ const table: Record<string, string[]> = {
   'range-mixed': [
     'hosts.yml:3:5: web.hosts.web[a:1]: bad host range "web[a:1]": bounds must be two numbers or two letters, got "a" and "1"',
   ],
+  'dynamic-script': [
+    'ec2.py:1:1: dynamic inventory scripts are not supported: export the script output to a YAML file',
+  ],
   'missing-source': ['does-not-exist.yml:1:1: cannot read inventory: no such file or directory'],
   unreadable: ['inv/linked.yml:1:1: cannot read inventory: no such file or directory'],
   'unknown-group-key': [
