@@ -44,7 +44,8 @@ export function validateModuleArgs(
   });
 }
 
-const KV = /^\s*([A-Za-z_][A-Za-z0-9_]*)=("(?:[^"\\]|\\.)*"|'[^']*'|\S*)/;
+// a value is quoted, or runs to the next space outside `{{ }}` (`path={{ dir }}/x` is one value)
+const KV = /^\s*([A-Za-z_][A-Za-z0-9_]*)=("(?:[^"\\]|\\.)*"|'[^']*'|(?:\{\{.*?\}\}|[^\s])*)/;
 
 /**
  * Split a free-form argument string. Modules with a free-form parameter take the whole string

@@ -6,7 +6,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import { ajv, validateWith } from '../config/validate.js';
-import { locate, locateValue, readYamlFile } from '../config/yaml.js';
+import { copyLocation, locate, locateValue, readYamlFile } from '../config/yaml.js';
 import { ConfigError, type Issue, type SourceLocation } from '../errors.js';
 import { getModule, moduleNames } from '../modules/registry.js';
 import { buildTask } from './build-task.js';
@@ -68,9 +68,36 @@ export async function parseTaskList(raw: unknown, ctx: LoadContext): Promise<Tas
   if (!Array.isArray(raw)) return [];
   const out: TaskItem[] = [];
   for (const item of raw) {
-    const parsed = await parseTask(item as Record<string, unknown>, ctx);
+    const parsed = await parseTask(fromAction(item as Record<string, unknown>), ctx);
     if (parsed) out.push(...parsed);
   }
+  return out;
+}
+
+/**
+ * Ansible's older spellings `action: copy src=a dest=b` / `action: {module: copy, src: a}` and
+ * `local_action:` (the same, delegated to localhost) become the usual `copy: ...` form.
+ */
+function fromAction(raw: Record<string, unknown>): Record<string, unknown> {
+  const key = 'action' in raw ? 'action' : 'local_action' in raw ? 'local_action' : undefined;
+  if (!key || !raw || typeof raw !== 'object') return raw;
+  const { [key]: spec, ...rest } = raw;
+  let module: string | undefined;
+  let args: unknown;
+  if (typeof spec === 'string') {
+    const m = /^\s*(\S+)\s*([\s\S]*)$/.exec(spec);
+    module = m?.[1];
+    args = m?.[2] || null;
+  } else if (spec && typeof spec === 'object' && typeof (spec as { module?: unknown }).module === 'string') {
+    const { module: name, ...a } = spec as Record<string, unknown>;
+    module = name as string;
+    args = a;
+  }
+  if (!module) return raw;
+  const out: Record<string, unknown> = { ...rest, [module]: args };
+  if (key === 'local_action') out.delegate_to = 'localhost';
+  // keep positions: issues about the rewritten task still point into the YAML
+  copyLocation(raw, out);
   return out;
 }
 

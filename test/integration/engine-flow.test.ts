@@ -294,3 +294,27 @@ describe('no_log', () => {
     expect(r.out).toContain('changed: [a]\n');
   });
 });
+
+describe('action and local_action', () => {
+  it('run like the module written as a key', async () => {
+    project = tempProject();
+    const pb = project.write(
+      'action.yml',
+      `- hosts: all
+  gather_facts: false
+  tasks:
+    - action: test_write_file path={{ dir }}.action content=act
+    - local_action:
+        module: test_write_file
+        path: "{{ dir }}.local"
+        content: "{{ inventory_hostname }}"
+`,
+    );
+    const inv = memoryInventory({ g: ['a'] }, local(['a'], project.dir));
+    const r = await run({ playbook: pb, inventory: inv });
+    expect(r.exitCode).toBe(0);
+    expect(read(join(project.dir, 'a.action'))).toBe('act');
+    expect(read(join(project.dir, 'a.local'))).toBe('a');
+    expect(r.out).toContain('changed: [a -> localhost]');
+  });
+});
