@@ -82,7 +82,7 @@ async function loadFile(b: InventoryBuilder, file: string): Promise<void> {
     b.fail(`cannot read inventory: ${errnoText(err)}`, { file, line: 1, col: 1 });
     return;
   }
-  if (text.startsWith('#!')) {
+  if (text.startsWith('#!') && ((await stat(file)).mode & 0o111) !== 0) {
     // Ansible would execute it (script plugin); certfleet never runs code found in an inventory
     b.fail('dynamic inventory scripts are not supported: export the script output to a YAML file', {
       file,
