@@ -199,6 +199,9 @@ async function execute(
     ? withEnvironment(target, renderValue(environment, vars) as Record<string, unknown>)
     : target;
   const become = t.become ?? env.play.become ?? vars.ansible_become === true;
+  // the connection contract knows root-or-not only; say so rather than run as the wrong user silently
+  if (become && t.becomeUser && t.becomeUser !== 'root')
+    env.warn(`become_user "${t.becomeUser}" is not supported yet: "${taskLabel(t)}" runs as root`);
   const base = env.scope.playbookDir;
   const role = t.roleDir;
   let result: ModuleResult;
