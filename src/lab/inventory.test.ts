@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadInventory } from '../inventory/load.js';
 import { knownHostsLines, labInventory } from './inventory.js';
 
 describe('lab inventory', () => {
@@ -55,5 +59,26 @@ describe('lab inventory', () => {
         { ip: '127.0.0.1', port: 40022, publicKey: 'ssh-ed25519 BBBB root@b' },
       ]),
     ).toBe('10.1.2.2 ssh-ed25519 AAAA\n[127.0.0.1]:40022 ssh-ed25519 BBBB\n');
+  });
+
+  it('names Apache like the inventory schema does and loads without errors', async () => {
+    const apacheHost = {
+      name: 'c',
+      ip: '10.1.2.4',
+      port: 22,
+      distro: 'ubuntu' as const,
+      services: ['apache2' as const, 'haproxy' as const],
+      ports: { apache2: { http: 80, https: 443 }, haproxy: { http: 8080, https: 8443 } },
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'lab-inv-'));
+    try {
+      const file = join(dir, 'inventory.yml');
+      writeFileSync(file, labInventory([...hosts, apacheHost], '/lab/key', '/lab/known_hosts'));
+      const inv = await loadInventory([file]);
+      expect(inv.hostVars('c')).toMatchObject({ webserver: 'apache', webservers: ['apache', 'haproxy'] });
+      expect(inv.groups.get('apache')?.hosts).toEqual(['c']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -15,7 +15,10 @@ export interface InventoryEntry {
   ports: Partial<Record<LabService, ServicePorts>>;
 }
 
-/** Render the inventory YAML. */
+/** certfleet's `webserver` names (the inventory schema's enum) for the lab's Debian service names. */
+const WEBSERVER_NAME: Record<LabService, string> = { nginx: 'nginx', apache2: 'apache', haproxy: 'haproxy' };
+
+/** Render the inventory YAML: groups are named like the `webserver` values (`apache`, not `apache2`). */
 export function labInventory(hosts: InventoryEntry[], keyFile: string, knownHostsFile: string): string {
   const groups = new Map<string, Record<string, object>>();
   const add = (group: string, host: string): void => {
@@ -27,13 +30,13 @@ export function labInventory(hosts: InventoryEntry[], keyFile: string, knownHost
   for (const h of hosts) {
     const vars: Record<string, unknown> = { ansible_host: h.ip, ansible_port: h.port, distro: h.distro };
     if (h.services.length > 0) {
-      vars.webserver = h.services[0];
-      vars.webservers = h.services;
+      vars.webserver = WEBSERVER_NAME[h.services[0]];
+      vars.webservers = h.services.map((s) => WEBSERVER_NAME[s]);
       vars.lab_ports = Object.fromEntries(h.services.map((s) => [s, h.ports[s]]));
     }
     all[h.name] = vars;
     add(h.distro, h.name);
-    for (const s of h.services) add(s, h.name);
+    for (const s of h.services) add(WEBSERVER_NAME[s], h.name);
   }
   const children = Object.fromEntries([...groups].map(([g, members]) => [g, { hosts: members }]));
   const doc = {

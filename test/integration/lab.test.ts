@@ -201,7 +201,7 @@ describe('lab without network namespaces (loopback fallback)', () => {
       distro: 'rhel',
       webserver: 'nginx',
     });
-    expect(Object.keys(inv.all.children).sort()).toEqual(['apache2', 'debian', 'haproxy', 'nginx', 'rhel']);
+    expect(Object.keys(inv.all.children).sort()).toEqual(['apache', 'debian', 'haproxy', 'nginx', 'rhel']);
     expect(Object.keys(inv.all.children.nginx.hosts)).toEqual(['lo1']);
   });
 
