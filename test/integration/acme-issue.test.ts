@@ -3,7 +3,12 @@ import { X509Certificate } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureCertificate } from '../../src/acme/ensure.js';
+import { dnsOptionsFrom } from '../../src/acme/dns-params.js';
 import { CertStore } from '../../src/acme/store.js';
+import { withDnsChallenges } from '../../src/dns/dns01.js';
+import { forgetOrigin } from '../../src/acme/http.js';
+import { startPebble } from '../../src/lab/pebble.js';
 import { keyMatchesCert, splitPem } from '../../src/acme/crypto.js';
 import { AcmeProblemError, DnsProviderError, LockError, messageOf } from '../../src/errors.js';
 import { acmeCertificateModule as mod } from '../../src/modules/acme_certificate.js';
@@ -127,6 +132,38 @@ describe('acme_certificate (Pebble + bind9, real DNS-01)', () => {
     expect(existsSync(join(lab.dir, 'state/certs/bad/live'))).toBe(false);
   });
 
+  it('a failed validation reports the CA problem (type, identifier, stage) and leaves no TXT record', async () => {
+    // present a wrong value through the real DNS core: Pebble looks it up in bind9 and refuses it
+    const p = labParams(lab, { name: 'wrong', domains: ['wrong.example.org'] });
+    const dnsOpts = dnsOptionsFrom(p.dns);
+    const err = await ensureCertificate({
+      stateDir: p.state_dir!,
+      name: 'wrong',
+      domains: p.domains,
+      directory: p.directory,
+      email: 'ops@example.test',
+      keyType: 'ec256',
+      check: false,
+      caBundlePem: lab.pebble.caCertPem,
+      runChallenges: (items, fn) =>
+        withDnsChallenges(
+          items.map((i) => ({ ...i, value: 'not-the-key-authorization' })),
+          dnsOpts,
+          fn,
+        ),
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AcmeProblemError);
+    const e = err as AcmeProblemError;
+    expect(e.type).toBe('urn:ietf:params:acme:error:unauthorized');
+    expect(e.message).toMatch(
+      /^acme: order for wrong\.example\.org: challenge dns-01 failed: urn:ietf:params:acme:error:unauthorized: .+/,
+    );
+    expect(e.exitCode).toBe(5);
+    expect(e.hint).toMatch(/did not see the TXT record/);
+    expect(await lab.bind.txt('_acme-challenge.wrong.example.org.')).toEqual([]);
+    expect(existsSync(join(p.state_dir!, 'certs/wrong/live'))).toBe(false);
+  });
+
   it('an unsupported profile fails listing what the directory offers, before any order', async () => {
     const err = await run({ name: 'prof', domains: ['p.example.org'], profile: 'shortlived' }).catch(
       (e: unknown) => e,
@@ -178,5 +215,37 @@ describe('acme_certificate (Pebble + bind9, real DNS-01)', () => {
     const meta = readFileSync(join(lab.dir, 'state/certs/wild/meta.json'), 'utf8');
     expect(meta).not.toContain(lab.bind.tsig.secret);
     expect(JSON.parse(meta).dns).toMatchObject({ provider: 'rfc2136', tsig_key_name: lab.bind.tsig.name });
+  });
+});
+
+describe('External Account Binding (Pebble requiring EAB)', () => {
+  const kid = 'kid-certfleet';
+  const hmac = Buffer.from('certfleet-lab-eab-mac-key-0123456789abcdef').toString('base64url');
+  let eabPebble: Awaited<ReturnType<typeof startPebble>>;
+  beforeAll(async () => {
+    eabPebble = await startPebble({ dnsServer: `127.0.0.1:${lab.bind.port}`, eabKeys: { [kid]: hmac } });
+  });
+  afterAll(async () => {
+    forgetOrigin(eabPebble.directoryUrl);
+    await eabPebble?.stop();
+  });
+
+  it('registers with eab {kid, hmac_key} and issues; without it the CA problem names the fix', async () => {
+    const base = {
+      name: 'eab',
+      domains: ['eab.example.org'],
+      directory: eabPebble.directoryUrl,
+      ca_bundle: eabPebble.caCertFile,
+    };
+    const missing = await run({ ...base, email: 'no-eab@example.test' }).catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(AcmeProblemError);
+    expect((missing as AcmeProblemError).message).toMatch(
+      /^acme: order for eab\.example\.org: account failed: urn:ietf:params:acme:error:externalAccountRequired/,
+    );
+    expect((missing as AcmeProblemError).hint).toMatch(/eab\.kid and eab\.hmac_key/);
+    const r = await run({ ...base, eab: { kid, hmac_key: hmac } });
+    expect(r.data).toMatchObject({ action: 'issue', changed: true });
+    expect(JSON.stringify(r)).not.toContain(hmac);
+    expect(redact(`key ${hmac}`)).toBe('key ********');
   });
 });
