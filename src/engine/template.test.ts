@@ -24,6 +24,13 @@ describe('templates', () => {
     );
     expect(renderString('{{default missing "y"}} {{upper s}}', vars)).toBe('y HELLO');
   });
+  it('understands Jinja subscripts with literal keys', () => {
+    const g = { groups: { web: ['w1', 'w2'] }, m: { 'a-b': 1 } };
+    expect(renderValue("{{ groups['web'][1] }}", g)).toBe('w2');
+    expect(renderString('x={{ groups["web"][0] }} {{ m[\'a-b\'] }}', g)).toBe('x=w1 1');
+    expect(renderValue("{{ groups['web'] | length }}", g)).toBe(2);
+    expect(() => renderValue("{{ groups['db'][0] }}", g)).toThrow('undefined variable "groups.[db].[0]"');
+  });
   it('names the undefined variable', () => {
     expect(() => renderString('x {{ a.nope.c }}', vars)).toThrow('undefined variable "a.nope.c"');
     expect(() => renderValue('{{ ghost }}', vars)).toThrow('undefined variable "ghost"');

@@ -88,14 +88,30 @@ function applyFilters(expr: string, vars: Record<string, unknown>): unknown {
 const cache = new Map<string, HandlebarsNs.TemplateDelegate>();
 const SINGLE = /^\{\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.(?:[A-Za-z0-9_-]+|\[[^\]]+\]))*)\s*\}\}$/;
 
+/**
+ * Jinja subscripts with literal keys become path segments inside `{{ }}`: `groups['web'][0]` →
+ * `groups.[web].[0]` (handlebars' segment syntax, also understood by lookupPath). Subscripts with
+ * a variable inside (`hostvars[inventory_hostname]`) are not supported.
+ */
+export function subscripts(s: string): string {
+  return s.replace(MUSTACHE, (_all, expr: string) => {
+    const e = expr.replace(
+      /\[\s*(?:'([^'\]]*)'|"([^"\]]*)"|(-?\d+))\s*\]/g,
+      (_m, a?: string, b?: string, n?: string) => `.[${a ?? b ?? n}]`,
+    );
+    return `{{${e}}}`;
+  });
+}
+
 /** Does this string need rendering at all? */
 export function isTemplate(s: string): boolean {
   return s.includes('{{');
 }
 
 /** The syntax error of a template, or undefined when it compiles. */
-export function templateSyntaxError(s: string): string | undefined {
-  if (!isTemplate(s)) return undefined;
+export function templateSyntaxError(text: string): string | undefined {
+  if (!isTemplate(text)) return undefined;
+  const s = subscripts(text);
   try {
     const plain = s.replace(MUSTACHE, (all, expr: string) => (splitFilters(expr) ? '' : all));
     hb.precompile(plain, { noEscape: true, strict: true });
@@ -119,8 +135,9 @@ export function lookupPath(vars: Record<string, unknown>, path: string): { found
 }
 
 /** Render a string; undefined variables throw TemplateError naming the variable. */
-export function renderString(s: string, vars: Record<string, unknown>, depth = 0): string {
-  if (!isTemplate(s)) return s;
+export function renderString(text: string, vars: Record<string, unknown>, depth = 0): string {
+  if (!isTemplate(text)) return text;
+  let s = subscripts(text);
   if (MUSTACHE.test(s)) {
     MUSTACHE.lastIndex = 0;
     // Jinja filter expressions are evaluated here; plain mustaches are left to handlebars
@@ -149,7 +166,8 @@ export function renderString(s: string, vars: Record<string, unknown>, depth = 0
 }
 
 /** Render any value: strings, and the strings inside lists and mappings. */
-export function renderValue(v: unknown, vars: Record<string, unknown>, depth = 0): unknown {
+export function renderValue(value: unknown, vars: Record<string, unknown>, depth = 0): unknown {
+  const v = typeof value === 'string' && isTemplate(value) ? subscripts(value) : value;
   if (typeof v === 'string') {
     const whole = /^\{\{([^{}]*)\}\}$/.exec(v);
     if (whole && splitFilters(whole[1])) return applyFilters(whole[1], vars);
