@@ -11,6 +11,7 @@ import { KEY_TYPES, type KeyType } from '../acme/crypto.js';
 import { ConfigError, ModuleError } from '../errors.js';
 import { dnsOptionsFrom, dnsParamsSchema, publicDnsSettings, type DnsParams } from '../acme/dns-params.js';
 import { withDnsChallenges } from '../dns/dns01.js';
+import { providerDef } from '../dns/registry.js';
 import { registerSecret } from '../output/redact.js';
 import type { ModuleDef } from './types.js';
 
@@ -76,11 +77,14 @@ export const acmeCertificateModule: ModuleDef<AcmeCertificateParams> = {
   },
   checkMode: 'full',
   diffMode: 'none',
-  secretParams: ['eab'],
+  // `dns` holds provider credentials (tsig_secret, API keys): never print the block
+  secretParams: ['eab', 'dns'],
   controlNode: true,
   async run(ctx) {
     const p = ctx.params;
     if (p.eab) registerSecret(p.eab.hmac_key);
+    // register provider secrets now: check mode never creates the provider (which would register them)
+    for (const key of providerDef(p.dns.provider).secrets) registerSecret(p.dns[key]);
     const base = ctx.playbookDir || process.cwd();
     const stateDir = p.state_dir ? resolve(base, p.state_dir) : join(base, '.certfleet');
     const directory = resolveDirectory(p.directory);

@@ -8,7 +8,7 @@ import { dnsOptionsFrom } from '../../src/acme/dns-params.js';
 import { CertStore } from '../../src/acme/store.js';
 import { withDnsChallenges } from '../../src/dns/dns01.js';
 import { forgetOrigin } from '../../src/acme/http.js';
-import { startPebble } from '../../src/lab/pebble.js';
+import { httpsGet, startPebble } from '../../src/lab/pebble.js';
 import { keyMatchesCert, splitPem } from '../../src/acme/crypto.js';
 import { AcmeProblemError, DnsProviderError, LockError, messageOf } from '../../src/errors.js';
 import { acmeCertificateModule as mod } from '../../src/modules/acme_certificate.js';
@@ -247,5 +247,40 @@ describe('External Account Binding (Pebble requiring EAB)', () => {
     expect(r.data).toMatchObject({ action: 'issue', changed: true });
     expect(JSON.stringify(r)).not.toContain(hmac);
     expect(redact(`key ${hmac}`)).toBe('key ********');
+  });
+});
+
+describe('preferred_chain (Pebble with an alternate root)', () => {
+  let alt: Awaited<ReturnType<typeof startPebble>>;
+  beforeAll(async () => {
+    alt = await startPebble({
+      dnsServer: `127.0.0.1:${lab.bind.port}`,
+      env: { PEBBLE_ALTERNATE_ROOTS: '1' },
+    });
+  });
+  afterAll(async () => {
+    forgetOrigin(alt.directoryUrl);
+    await alt?.stop();
+  });
+
+  it('downloads the chain that ends at the root named by issuer CN', async () => {
+    const roots = await Promise.all(
+      [0, 1].map((i) => httpsGet(`${alt.managementUrl}/roots/${i}`, alt.agent)),
+    );
+    const cn = (pem: string) => /CN=(.+)/.exec(new X509Certificate(pem).subject)![1];
+    for (const [i, root] of roots.entries()) {
+      const name = `chain${i}`;
+      const r = await run({
+        name,
+        domains: [`${name}.example.org`],
+        directory: alt.directoryUrl,
+        ca_bundle: alt.caCertFile,
+        preferred_chain: cn(root),
+      });
+      expect(r.data).toMatchObject({ action: 'issue' });
+      const fullchain = readFileSync(new CertStore(join(lab.dir, 'state')).livePaths(name).fullchain, 'utf8');
+      expect(chainsTo(fullchain, root)).toBe(true);
+      expect(chainsTo(fullchain, roots[1 - i])).toBe(false);
+    }
   });
 });
