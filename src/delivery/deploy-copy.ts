@@ -32,10 +32,11 @@ export async function planCertDelivery(
   conn: Connection,
   cert: StoredCert,
   layout: CertLayout,
-  opts: { become?: boolean; diff?: boolean },
+  opts: { become?: boolean; diff?: boolean; plan?: FilePlan },
 ): Promise<CertDelivery> {
   const paths = certPaths(layout);
-  const plan = await planFiles(conn, certFiles(cert, layout), [], opts.become);
+  // a caller that inspected these files together with others passes its plan (one round trip)
+  const plan = opts.plan ?? (await planFiles(conn, certFiles(cert, layout), [], opts.become));
   const certChanges = plan.files.some((f) => f.path === paths.cert);
   let previousSerial: string | undefined;
   if (certChanges && plan.before.get(paths.cert)?.kind === 'file') {

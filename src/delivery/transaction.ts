@@ -13,7 +13,7 @@ import type { CertLayout } from './cert-files.js';
 import type { StoredCert } from './cert-store.js';
 import type { CertDelivery } from './deploy-copy.js';
 import { deliveryData, planCertDelivery } from './deploy-copy.js';
-import { prevSnapshotLines } from './cert-files.js';
+import { certFiles as certFileSet, prevSnapshotLines } from './cert-files.js';
 import { hotUpdateCert, runtimeApiAvailable } from './haproxy-runtime.js';
 import type { FilePlan } from './plan.js';
 import { planDiffs, planFiles, planIsEmpty } from './plan.js';
@@ -69,13 +69,28 @@ async function verifyServed(spec: TxnSpec, serial: string | undefined): Promise<
 
 /** Run the transaction on one host and return the module result (throws ModuleError on failure). */
 export async function runTransaction(spec: TxnSpec, o: TxnOptions): Promise<ModuleResult> {
+  // one inspect round trip for the certificate files and the config files together
+  const certWant = spec.cert ? certFileSet(spec.cert.stored, spec.cert.layout) : [];
+  const all = await planFiles(o.conn, [...certWant, ...spec.files], spec.links, o.become);
+  const isCert = new Set(certWant.map((f) => f.path));
+  const config: FilePlan = {
+    files: all.files.filter((f) => !isCert.has(f.path)),
+    links: all.links,
+    before: all.before,
+  };
   let delivery: CertDelivery | undefined;
-  if (spec.cert)
+  if (spec.cert) {
+    const plan: FilePlan = {
+      files: all.files.filter((f) => isCert.has(f.path)),
+      links: [],
+      before: all.before,
+    };
     delivery = await planCertDelivery(o.conn, spec.cert.stored, spec.cert.layout, {
       become: o.become,
       diff: o.diff,
+      plan,
     });
-  const config: FilePlan = await planFiles(o.conn, spec.files, spec.links, o.become);
+  }
   const diff: FileDiff[] = [
     ...(delivery?.diff ?? []),
     ...(o.diff ? await planDiffs(o.conn, config, o.become) : []),
