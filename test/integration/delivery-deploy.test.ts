@@ -116,6 +116,12 @@ describe('cert_deploy method mount', () => {
       dest,
     };
     await host.exec(`printf '# test fstab\\nproc /proc proc defaults 0 0\\n' > /etc/fstab`);
+    const dry = await callModule(certDeployModule, conn, params, { check: true, diff: true });
+    expect(dry.changed).toBe(true);
+    expect(dry.diff![0].unified).toContain(`+${join(state, 'certs/wild')} ${dest} none bind,ro 0 0`);
+    expect(
+      (await host.exec(`cat /etc/fstab; findmnt -n --mountpoint ${dest} || echo not-mounted`)).stdout,
+    ).toBe('# test fstab\nproc /proc proc defaults 0 0\nnot-mounted\n');
     const first = await callModule(certDeployModule, conn, params, { diff: true });
     expect(first.changed).toBe(true);
     const live = join(state, 'certs/wild');
