@@ -35,3 +35,13 @@ describe('validateWith', () => {
     ]);
   });
 });
+
+describe('validateWith on sequences', () => {
+  it('locates errors inside list items (ajv spells indexes as strings)', () => {
+    const v = ajv.compile({ type: 'array', items: { type: 'integer' } });
+    const { value } = parseYaml('- 1\n- two\n', 'l.yml');
+    expect(validateWith(v, value)).toEqual([
+      { source: { file: 'l.yml', line: 2, col: 3 }, path: '1', message: 'must be integer' },
+    ]);
+  });
+});

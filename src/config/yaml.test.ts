@@ -30,4 +30,10 @@ describe('parseYaml', () => {
     expect(lines.length).toBeGreaterThanOrEqual(2);
     expect((err as ConfigError).exitCode).toBe(4);
   });
+
+  it('resolves YAML 1.1 floats like PyYAML: e1, 1e5 and . stay strings', () => {
+    const text = 'e1: a\nv: [e1, 1e5, ., 1.5, 1.0e+3, .5, yes, 0755]\n';
+    const { value } = parseYaml(text, 'x.yml', { version: '1.1' });
+    expect(value).toEqual({ e1: 'a', v: ['e1', '1e5', '.', 1.5, 1000, 0.5, true, 493] });
+  });
 });

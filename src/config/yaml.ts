@@ -4,7 +4,19 @@
  * Positions live in a WeakMap keyed by the parsed JS objects: the data stays plain JSON.
  */
 import { readFile } from 'node:fs/promises';
-import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Node, type YAMLError } from 'yaml';
+import {
+  LineCounter,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  parseDocument,
+  visit,
+  type Document,
+  type Node,
+  type SchemaOptions,
+  type YAMLError,
+} from 'yaml';
 import { ConfigError, type Issue, type SourceLocation } from '../errors.js';
 
 interface NodeLocations {
@@ -52,7 +64,11 @@ export function locatePath(
   let obj: unknown = root;
   let best = locate(root);
   for (let i = 0; i < path.length; i++) {
-    const key = path[i];
+    // ajv's instance paths spell array indexes as strings; positions are stored under numbers
+    const key =
+      Array.isArray(obj) && typeof path[i] === 'string' && /^\d+$/.test(String(path[i]))
+        ? Number(path[i])
+        : path[i];
     if (obj === null || typeof obj !== 'object') break;
     const last = i === path.length - 1;
     best = (last && at === 'key' ? locate(obj, key) : locateValue(obj, key)) ?? best;
@@ -60,6 +76,23 @@ export function locatePath(
   }
   return best;
 }
+
+/**
+ * YAML 1.1 floats as PyYAML (Ansible) resolves them: a float needs a digit and a dot, an exponent
+ * needs a dot and a sign. The `yaml` library's 1.1 schema also reads `e1`, `1e5` and `.` as floats
+ * (`e1` even as NaN), which would turn host names and values into numbers where Ansible sees strings.
+ */
+function pyyamlFloats(tags: Tags): Tags {
+  const FLOAT = /^[-+]?(?:[0-9][0-9_]*\.[0-9_]*|\.[0-9][0-9_]*)$/;
+  const EXP = /^[-+]?(?:[0-9][0-9_]*\.[0-9_]*|\.[0-9][0-9_]*)[eE][-+][0-9]+$/;
+  return tags.map((t) => {
+    if (typeof t !== 'object' || t.tag !== 'tag:yaml.org,2002:float' || !('test' in t) || !t.test) return t;
+    if (t.format === 'EXP') return { ...t, test: EXP };
+    if (!t.format && String(t.test).includes('\\.[0-9_]*$')) return { ...t, test: FLOAT };
+    return t;
+  });
+}
+type Tags = NonNullable<Exclude<SchemaOptions['customTags'], (tags: never) => unknown>>;
 
 export interface ParsedYaml {
   file: string;
@@ -79,16 +112,44 @@ export function parseYaml(text: string, file: string, opts: { version?: '1.1' | 
     prettyErrors: false,
     strict: true,
     version: opts.version ?? '1.2',
+    ...(opts.version === '1.1' ? { customTags: pyyamlFloats } : {}),
   });
   const issues: Issue[] = doc.errors.map((e) => yamlIssue(e, file, lineCounter));
   if (issues.length) throw new ConfigError(issues);
-  const value: unknown = doc.toJS({ maxAliasCount: 1000 });
   const pos = (offset: number): SourceLocation => {
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, col };
   };
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 1000 });
+  } catch (err) {
+    // toJS throws (ReferenceError) for an alias without anchor and for alias bombs: bad input, not a bug
+    if (!(err instanceof ReferenceError)) throw err;
+    throw new ConfigError([{ source: aliasLocation(doc, err.message, pos), message: err.message }]);
+  }
   record(doc.contents, value, pos);
   return { file, value, text };
+}
+
+/** Where the alias named in a toJS error (or else the first alias) is written. */
+function aliasLocation(
+  doc: Document,
+  message: string,
+  pos: (offset: number) => SourceLocation,
+): SourceLocation {
+  const name = /: (\S+)$/.exec(message)?.[1];
+  let first: number | undefined;
+  let named: number | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      const start = node.range?.[0];
+      if (start === undefined) return;
+      first ??= start;
+      if (named === undefined && node.source === name) named = start;
+    },
+  });
+  return pos(named ?? first ?? 0);
 }
 
 /** Read and parse a YAML file; an unreadable file is a ConfigError naming it. */
