@@ -10,7 +10,7 @@ import { ensureCertificate, resolveDirectory } from '../acme/ensure.js';
 import { KEY_TYPES, type KeyType } from '../acme/crypto.js';
 import { ConfigError, ModuleError } from '../errors.js';
 import { dnsOptionsFrom, dnsParamsSchema, publicDnsSettings, type DnsParams } from '../acme/dns-params.js';
-import { withDnsChallenges } from '../dns/dns01.js';
+import { cleanupJournal, withDnsChallenges } from '../dns/dns01.js';
 import { providerDef } from '../dns/registry.js';
 import { registerSecret } from '../output/redact.js';
 import type { ModuleDef } from './types.js';
@@ -120,7 +120,12 @@ export const acmeCertificateModule: ModuleDef<AcmeCertificateParams> = {
       caBundleFile,
       dnsMeta: publicDnsSettings(p.dns),
       maxRetryAfterSec: p.max_retry_after,
-      runChallenges: (items, fn) => withDnsChallenges(items, { ...dnsOpts, log: (m) => logs.push(m) }, fn),
+      runChallenges: async (items, fn) => {
+        const opts = { ...dnsOpts, log: (m: string) => logs.push(m) };
+        // records a crashed earlier run left behind (journaled in state_dir) go first
+        await cleanupJournal(stateDir, opts).catch((err: Error) => ctx.warn(err.message));
+        return withDnsChallenges(items, opts, fn);
+      },
       log: (m) => {
         logs.push(m);
         if (m.startsWith('[WARNING]: ')) ctx.warn(m.slice(11));

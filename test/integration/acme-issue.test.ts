@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureCertificate } from '../../src/acme/ensure.js';
 import { dnsOptionsFrom } from '../../src/acme/dns-params.js';
 import { CertStore } from '../../src/acme/store.js';
-import { withDnsChallenges } from '../../src/dns/dns01.js';
+import { createProvider, withDnsChallenges } from '../../src/dns/dns01.js';
+import { journalAdd } from '../../src/dns/journal.js';
+import { spawnSync } from 'node:child_process';
 import { forgetOrigin } from '../../src/acme/http.js';
 import { httpsGet, startPebble } from '../../src/lab/pebble.js';
 import { keyMatchesCert, splitPem } from '../../src/acme/crypto.js';
@@ -162,6 +164,25 @@ describe('acme_certificate (Pebble + bind9, real DNS-01)', () => {
     expect(e.hint).toMatch(/did not see the TXT record/);
     expect(await lab.bind.txt('_acme-challenge.wrong.example.org.')).toEqual([]);
     expect(existsSync(join(p.state_dir!, 'certs/wrong/live'))).toBe(false);
+  });
+
+  it('removes TXT records a crashed earlier run left behind (from the journal) before ordering', async () => {
+    const p = labParams(lab, { name: 'after-crash', domains: ['crash.example.org'] });
+    const left = {
+      domain: 'crash.example.org',
+      fqdn: '_acme-challenge.crash.example.org.',
+      zone: 'example.org.',
+      value: 'left-by-a-crash',
+    };
+    await createProvider('rfc2136', dnsOptionsFrom(p.dns).config).present(left, AbortSignal.timeout(5000));
+    const dead = spawnSync('true').pid!;
+    await journalAdd(p.state_dir!, [
+      { ...left, provider: 'rfc2136', run: 'crashed', pid: dead, addedAt: new Date().toISOString() },
+    ]);
+    expect(await lab.bind.txt(left.fqdn)).toEqual(['left-by-a-crash']);
+    const r = await run({ name: 'after-crash', domains: ['crash.example.org'] });
+    expect(r.changed).toBe(true);
+    expect(await lab.bind.txt(left.fqdn)).toEqual([]);
   });
 
   it('an unsupported profile fails listing what the directory offers, before any order', async () => {
