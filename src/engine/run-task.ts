@@ -253,7 +253,7 @@ async function execute(
     if (t.failedWhen && status !== 'skipped') {
       const failed = evaluateAll(t.failedWhen, cv);
       if (failed && status !== 'failed') msg = `failed_when: ${t.failedWhen.join(' and ')}`;
-      status = failed ? 'failed' : status === 'failed' ? 'ok' : status;
+      status = failed ? 'failed' : status === 'failed' ? (data.changed === true ? 'changed' : 'ok') : status;
       data.failed = failed;
     }
   }

@@ -79,8 +79,9 @@ export async function runCommand(
   };
   if (r.code !== 0) {
     const detail = data.stderr.trim() || data.stdout.trim() || (r.signal ? `killed by ${r.signal}` : '');
+    // the command ran, so like Ansible the failed result still says changed
     throw new ModuleError(`non-zero return code ${r.code ?? r.signal}${detail ? `: ${detail}` : ''}`, {
-      data,
+      data: { ...data, changed: true },
     });
   }
   return { changed: true, data };
