@@ -8,8 +8,10 @@
  * The mount shows the store's `certs/NAME/` at DEST, so the files are at `DEST/live/*.pem`.
  * `mount_type: nfs` writes `SERVER:/path DEST nfs ro,...` (the control node must export the store);
  * `mount_type: bind` writes `SRC DEST none bind,ro` for hosts that share the control node's
- * filesystem (containers, the lab's namespaces). The lab kernel refuses an NFS server, so the tests
- * exercise the bind variant; the fstab and mount logic is the same for both.
+ * filesystem (containers, the lab's namespaces). The lab's kernel registers neither the `nfs` nor the
+ * `nfsd` filesystem (see /proc/filesystems; no modules to load), so no NFS server or client can run
+ * there: the tests exercise the bind variant; the fstab and mount logic is the same for both, only
+ * the NFS line itself (`fstabLine`) is checked by a unit test.
  */
 import { dirname } from 'node:path';
 import type { Connection } from '../connections/connection.js';
