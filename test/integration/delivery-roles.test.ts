@@ -161,4 +161,36 @@ describe('web-server roles', () => {
     expect(await served(host('h1'))).toBe(serial);
     expect(await host('h1').servicePid('haproxy')).not.toBe(pid);
   });
+
+  it('nginx snippet mode: only the ssl_* lines, for a server block of your own', async () => {
+    const n1 = host('n1');
+    const vars = { nginx_tls_mode: 'snippet', nginx_tls_site: 'mine', nginx_tls_port: 8443 };
+    const first = await runPlays(playbook, inventory, {
+      knownHostsFile: lab.knownHostsFile,
+      limit: 'n1',
+      extraVars: { ...vars, nginx_tls_verify: false },
+    });
+    expect(first.exitCode, first.out).toBe(0);
+    expect(first.recap.n1.changed).toBe(1);
+    const snippet = '/etc/nginx/snippets/certfleet-mine-ssl.conf';
+    expect((await n1.exec(`cat ${snippet}`)).stdout).toContain(
+      'ssl_certificate_key /etc/ssl/certfleet/wild/privkey.pem;',
+    );
+    expect((await n1.exec('ls /etc/nginx/sites-available')).stdout).not.toContain('certfleet-mine');
+    // the user's own server block includes it
+    const own = await n1.exec(
+      `printf 'server {\\n  listen 8443 ssl;\\n  server_name ${NAME};\\n  include ${snippet};\\n}\\n' > /etc/nginx/conf.d/mine.conf && nginx -t 2>&1 && nginx -s reload`,
+    );
+    expect(own.code, own.stdout).toBe(0);
+    const again = await runPlays(playbook, inventory, {
+      knownHostsFile: lab.knownHostsFile,
+      limit: 'n1',
+      extraVars: vars,
+    });
+    expect(again.exitCode, again.out).toBe(0);
+    expect(again.recap.n1.changed).toBe(0);
+    const r = await probeTls({ address: n1.ip, port: 8443, servername: NAME, ca: ca.pem });
+    expect(r.serial).toBe(await served(n1));
+    expect(r.authorized).toBe(true);
+  });
 });
