@@ -3,8 +3,8 @@
  * rsa2048/3072/4096), the parsed facts the store and the renewal policy need, and the ARI certID.
  */
 import { X509Certificate, createPrivateKey, generateKeyPairSync } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
-import * as acme from 'acme-client';
+import { createRequire } from 'node:module';
+import type * as X509 from '@peculiar/x509';
 
 /** Key types accepted by `key_type` / `account_key_type`. */
 export const KEY_TYPES = ['ec256', 'ec384', 'rsa2048', 'rsa3072', 'rsa4096'] as const;
@@ -41,6 +41,8 @@ export function keyTypeOf(pem: string): KeyType | 'unknown' {
 
 /** A CSR (PEM) for the domains, first one as the common name. */
 export async function createCsr(domains: string[], keyPem: string): Promise<string> {
+  // loaded on first use: acme-client costs ~240 ms at start-up, and most commands never need it
+  const acme = await import('acme-client');
   const [, csr] = await acme.crypto.createCsr({ commonName: domains[0], altNames: domains }, keyPem);
   return csr.toString('utf8');
 }
@@ -86,6 +88,8 @@ export function certFacts(pem: string): CertFacts {
 
 /** RFC 9773 §4.1 certID, or undefined when the certificate has no AKI keyIdentifier. */
 export function ariCertId(leafPem: string): string | undefined {
+  // required on first use: the library and its ASN.1 stack cost ~150 ms at every CLI start otherwise
+  const x509 = createRequire(import.meta.url)('@peculiar/x509') as typeof X509;
   const cert = new x509.X509Certificate(leafPem);
   const aki = cert.getExtension(x509.AuthorityKeyIdentifierExtension);
   if (!aki?.keyId) return undefined;

@@ -7,11 +7,9 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ensureCertificate } from '../acme/ensure.js';
 import type { KeyType } from '../acme/crypto.js';
 import { dnsOptionsFrom, dnsParamsFromStored, type DnsParams } from '../acme/dns-params.js';
 import { decide } from '../acme/renewal.js';
-import { revokeStored } from '../acme/revoke.js';
 import { CertStore, type CertMeta } from '../acme/store.js';
 import { withDnsChallenges } from '../dns/dns01.js';
 import { CertfleetError, ConfigError, ModuleError, messageOf } from '../errors.js';
@@ -100,6 +98,8 @@ async function renewOne(
   const log = (m: string) => {
     if (opts.verbose || m.startsWith('[WARNING]')) process.stderr.write(`${redact(m)}\n`);
   };
+  // the ACME client stack loads only for the commands that talk to a CA
+  const { ensureCertificate } = await import('../acme/ensure.js');
   return ensureCertificate({
     stateDir,
     name: meta.name,
@@ -194,6 +194,7 @@ export function registerCerts(program: Command): void {
       const stateDir = resolve(o.stateDir);
       if (!(await new CertStore(stateDir).readMeta(name)))
         throw new ModuleError(`certs revoke: no certificate named "${name}" in ${stateDir}`);
+      const { revokeStored } = await import('../acme/revoke.js');
       const meta = await revokeStored(stateDir, name, { reason: o.reason });
       process.stdout.write(
         `${name}: revoked (serial ${meta.serial}); the next run or \`certs renew\` issues a new one\n`,

@@ -7,7 +7,6 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { NodeSSH } from 'node-ssh';
 import type { Client, ClientChannel, ServerHostKeyAlgorithm } from 'ssh2';
 import { ConnectionError, InterruptedError, ModuleError } from '../errors.js';
 import { registerSecret } from '../output/redact.js';
@@ -93,6 +92,8 @@ export class SshConnection implements Connection {
     if (privateKeyPath && !existsSync(privateKeyPath))
       throw new ConnectionError(`${this.host}: private key file ${privateKeyPath} does not exist`);
     const state: HostKeyState = {};
+    // node-ssh (and ssh2) load on the first handshake: commands that never connect start faster
+    const { NodeSSH } = await import('node-ssh');
     const ssh = new NodeSSH();
     this.stats.handshakes++;
     try {

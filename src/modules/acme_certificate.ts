@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
-import { ensureCertificate, resolveDirectory } from '../acme/ensure.js';
+import type * as EnsureModule from '../acme/ensure.js';
 import { KEY_TYPES, type KeyType } from '../acme/crypto.js';
 import { ConfigError, ModuleError } from '../errors.js';
 import { dnsOptionsFrom, dnsParamsSchema, publicDnsSettings, type DnsParams } from '../acme/dns-params.js';
@@ -87,6 +87,8 @@ export const acmeCertificateModule: ModuleDef<AcmeCertificateParams> = {
     for (const key of providerDef(p.dns.provider).secrets) registerSecret(p.dns[key]);
     const base = ctx.playbookDir || process.cwd();
     const stateDir = p.state_dir ? resolve(base, p.state_dir) : join(base, '.certfleet');
+    // the ACME client stack loads only when this module runs (it is heavy; every CLI start would pay)
+    const { ensureCertificate, resolveDirectory }: typeof EnsureModule = await import('../acme/ensure.js');
     const directory = resolveDirectory(p.directory);
     if (!/^https?:\/\//.test(directory)) {
       throw new ConfigError(

@@ -4,7 +4,8 @@
  * takes host/port/basePath: a custom `endpoint` URL points it at any compatible server.
  * API: https://eu.api.ovh.com/console/ · signing: https://help.ovhcloud.com/csm/en-api-getting-started-ovhcloud-api
  */
-import ovh from 'ovh';
+import { createRequire } from 'node:module';
+import type ovhFactory from 'ovh';
 import { DnsProviderError } from '../../../errors.js';
 import { redact } from '../../../output/redact.js';
 import { sleep } from '../../propagation.js';
@@ -82,6 +83,8 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 /** A session: the clock offset is measured once (GET /auth/time) before the first signed call. */
 export function ovhApi(opts: OvhClientOptions): OvhApi {
   // no `timeout` for the client: it adds a socket listener per request on kept-alive sockets
+  // required on first use: the client and its bluebird dependency would otherwise load on every CLI start
+  const ovh = createRequire(import.meta.url)('ovh') as typeof ovhFactory;
   const client = ovh({
     appKey: opts.applicationKey,
     appSecret: opts.applicationSecret,
