@@ -82,5 +82,6 @@ describe('selectHosts', () => {
     expect(splitPattern('a[1:2]:b')).toEqual(['a[1:2]', 'b']);
     expect(splitPattern('a:b, c ')).toEqual(['a:b', 'c']);
     expect(splitPattern('fe80::1')).toEqual(['fe80::1']);
+    expect(splitPattern('f1:f2:f3')).toEqual(['f1', 'f2', 'f3']);
   });
 });

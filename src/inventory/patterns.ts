@@ -5,6 +5,7 @@
  * first, then intersections, then exclusions, whatever their written order. Hosts come out in
  * inventory order; a pattern matching nothing is ignored with a warning, as Ansible does.
  */
+import { isIPv6 } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
 import type { Inventory } from './types.js';
@@ -38,7 +39,8 @@ export function selectHosts(inv: Inventory, pattern: string, opts: SelectOptions
 export function splitPattern(pattern: string): string[] {
   let parts: string[];
   if (pattern.includes(',')) parts = pattern.split(',');
-  else if ((pattern.match(/:/g) ?? []).length >= 2 && /^[0-9a-fA-F:]+$/.test(pattern)) parts = [pattern];
+  // like Ansible's parse_address: only a real IPv6 address stays whole (`f1:f2:f3` is three hosts)
+  else if (isIPv6(pattern)) parts = [pattern];
   else parts = pattern.match(/(?:[^\s:[\]]|\[[^\]]*\])+/g) ?? [];
   return parts.map((p) => p.trim()).filter(Boolean);
 }
