@@ -115,6 +115,22 @@ export function parseYaml(text: string, file: string, opts: { version?: '1.1' | 
     ...(opts.version === '1.1' ? { customTags: pyyamlFloats } : {}),
   });
   const issues: Issue[] = doc.errors.map((e) => yamlIssue(e, file, lineCounter));
+  if (!issues.length) {
+    // a mapping or sequence used as a key (`? {a: 1}`) would be stringified, maybe over several
+    // lines, into the data; PyYAML refuses it too ("found unhashable key")
+    visit(doc, {
+      Pair(_, pair) {
+        const key = pair.key as Node | null;
+        if ((isMap(key) || isSeq(key)) && key.range) {
+          // a block mapping key's own range starts after its first key: take the earliest offset
+          const item = key.items[0] as { key?: Node; range?: [number, number, number] } | undefined;
+          const first = (isPair(item) ? (item.key as Node | null)?.range?.[0] : item?.range?.[0]) ?? Infinity;
+          const { line, col } = lineCounter.linePos(Math.min(key.range[0], first));
+          issues.push({ source: { file, line, col }, message: 'a mapping or list cannot be a key' });
+        }
+      },
+    });
+  }
   if (issues.length) throw new ConfigError(issues);
   const pos = (offset: number): SourceLocation => {
     const { line, col } = lineCounter.linePos(offset);
@@ -124,9 +140,11 @@ export function parseYaml(text: string, file: string, opts: { version?: '1.1' | 
   try {
     value = doc.toJS({ maxAliasCount: 1000 });
   } catch (err) {
-    // toJS throws (ReferenceError) for an alias without anchor and for alias bombs: bad input, not a bug
-    if (!(err instanceof ReferenceError)) throw err;
-    throw new ConfigError([{ source: aliasLocation(doc, err.message, pos), message: err.message }]);
+    // toJS throws for an alias without anchor, for alias bombs (ReferenceError) and for a `<<` merge of
+    // a non-map (Error): all bad input in an already parsed document, not a bug
+    const message = (err as Error).message;
+    if (!(err instanceof ReferenceError) && !/^Merge sources/.test(message)) throw err;
+    throw new ConfigError([{ source: aliasLocation(doc, message, pos), message }]);
   }
   record(doc.contents, value, pos);
   return { file, value, text };
