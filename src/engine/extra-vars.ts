@@ -2,6 +2,7 @@
  * `-e` values as ansible-playbook takes them: `k=v k2=v2`, `@vars.yml` (YAML or JSON file), or an
  * inline JSON/YAML mapping. Later `-e` win over earlier ones.
  */
+import { registerCredentials, warnIfSecretFileExposed } from '../config/secret-file.js';
 import { readYamlFile, parseYaml } from '../config/yaml.js';
 import { ConfigError } from '../errors.js';
 
@@ -13,6 +14,7 @@ export async function parseExtraVars(args: string[]): Promise<Record<string, unk
   for (const arg of args) {
     if (arg.startsWith('@')) {
       const doc = await readYamlFile(arg.slice(1));
+      warnIfSecretFileExposed(doc.file, doc.value);
       if (doc.value === null || doc.value === undefined) continue;
       if (typeof doc.value !== 'object' || Array.isArray(doc.value))
         throw new ConfigError(`-e ${arg}: the file must hold a mapping of variables`);
@@ -34,5 +36,6 @@ export async function parseExtraVars(args: string[]): Promise<Record<string, unk
       }
     }
   }
+  registerCredentials(out);
   return out;
 }

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { schemaValidator, validateWith } from '../config/validate.js';
+import { warnIfSecretFileExposed } from '../config/secret-file.js';
 import { locate, locateValue, readYamlFile } from '../config/yaml.js';
 import { ConfigError, type Issue, type SourceLocation } from '../errors.js';
 import { loadTaskFile, parseTaskList, type Inherited, type LoadContext } from './task.js';
@@ -77,6 +78,7 @@ async function loadPlay(raw: Record<string, unknown>, dir: string, issues: Issue
     const where = locateValue(raw.vars_files, i) ?? locateValue(raw, 'vars_files') ?? at;
     try {
       const d = await readYamlFile(resolve(dir, f));
+      warnIfSecretFileExposed(d.file, d.value);
       if (d.value && typeof d.value === 'object' && !Array.isArray(d.value))
         Object.assign(varsFiles, d.value);
       else if (d.value !== null)
