@@ -53,7 +53,11 @@ const lines = [
   ),
   '',
 ];
+// formatted as `npm run lint` (prettier --check .) expects, so a regenerated doc stays lint-clean
+const prettier = await import('prettier');
+const options = (await prettier.resolveConfig(out)) ?? {};
+const text = await prettier.format(lines.join('\n'), { ...options, parser: 'markdown' });
 mkdirSync(dirname(out), { recursive: true });
-writeFileSync(`${out}.tmp`, lines.join('\n'));
+writeFileSync(`${out}.tmp`, text);
 renameSync(`${out}.tmp`, out);
 console.log(`gen-reliability-doc: ${rows.length} rows -> ${out}`);
