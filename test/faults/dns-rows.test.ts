@@ -1,0 +1,182 @@
+/**
+ * Row 11 (wrong TSIG key) against a real bind9 + Pebble through `certfleet run`, with the secret
+ * checks of issue 7: one error line naming the zone, exit 2, no TXT record left in bind9, the live
+ * certificate of an earlier run untouched, the re-run with the right key converging; the TSIG secret
+ * and the private key body nowhere in any output or state file; key 0600, state dir 0700.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAcmeLab, type AcmeLab } from '../integration/acme-lab.js';
+import { recordRow } from './record.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const WRONG = Buffer.from('this-is-not-the-zone-tsig-key-00').toString('base64');
+let lab: AcmeLab;
+
+function playbook(secret: string, force: boolean, keyName?: string): string {
+  const b = lab.bind;
+  return `- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: wildcard certificate
+      acme_certificate:
+        name: wild
+        domains: ['*.example.test', 'example.test']
+        directory: ${lab.pebble.directoryUrl}
+        email: ops@example.test
+        ca_bundle: ${lab.pebble.caCertFile}
+        renew: {force: ${force}}
+        dns:
+          provider: rfc2136
+          nameserver: 127.0.0.1:${b.port}
+          tsig_key_name: ${keyName ?? b.tsig.name}
+          tsig_algorithm: ${b.tsig.algorithm}
+          tsig_secret: ${secret}
+          nameservers: ['127.0.0.1:${b.port}']
+          authoritative_override: ${JSON.stringify(b.authoritativeOverride)}
+          propagation_timeout: 10
+          propagation_interval: 0.2
+`;
+}
+
+beforeAll(async () => {
+  lab = await startAcmeLab();
+  writeFileSync(
+    join(lab.dir, 'hosts.yml'),
+    'all:\n  hosts:\n    localhost:\n      ansible_connection: local\n',
+  );
+}, 120_000);
+afterAll(async () => {
+  await lab?.stop();
+});
+
+function certfleet(args: string[]): Promise<{ code: number; out: string }> {
+  return new Promise((resolve, reject) => {
+    const loader = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
+    const child = spawn(process.execPath, ['--import', loader, join(ROOT, 'src/cli/index.ts'), ...args], {
+      cwd: lab.dir,
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, out }));
+  });
+}
+
+/** TXT records bind9 serves for the challenge name (empty when cleaned up). */
+function challengeTxt(): string {
+  const r = spawnSync(
+    'dig',
+    [
+      '+short',
+      '+time=2',
+      '+tries=1',
+      '-p',
+      String(lab.bind.port),
+      '@127.0.0.1',
+      '_acme-challenge.example.test',
+      'TXT',
+    ],
+    { encoding: 'utf8' },
+  );
+  expect(r.status, r.stderr).toBe(0);
+  return r.stdout.trim();
+}
+
+function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((e) => {
+    const full = join(dir, e);
+    return statSync(full).isDirectory() ? walk(full) : [full];
+  });
+}
+
+describe('row 11: wrong TSIG key', () => {
+  it('refused with one line naming the zone; nothing left; live cert intact; re-run converges', async () => {
+    const site = join(lab.dir, 'site.yml');
+    writeFileSync(site, playbook(lab.bind.tsig.secret, false));
+    const first = await certfleet(['run', 'site.yml', '-i', 'hosts.yml']);
+    expect(first.code, first.out).toBe(0);
+    const live = join(lab.dir, '.certfleet/certs/wild/live');
+    const cert = readFileSync(join(live, 'fullchain.pem'), 'utf8');
+
+    writeFileSync(site, playbook(WRONG, true));
+    const outputs = [];
+    for (const flags of [[], ['-v'], ['--json'], ['--diff']]) {
+      const bad = await certfleet(['run', 'site.yml', '-i', 'hosts.yml', ...flags]);
+      expect(bad.code, bad.out).toBe(2);
+      outputs.push(bad.out);
+      expect(challengeTxt()).toBe('');
+      expect(readFileSync(join(live, 'fullchain.pem'), 'utf8')).toBe(cert);
+    }
+    // an unknown key name: bind9 answers BADKEY, same guarantees
+    writeFileSync(site, playbook(lab.bind.tsig.secret, true, 'no-such-key'));
+    const badkey = await certfleet(['run', 'site.yml', '-i', 'hosts.yml']);
+    expect(badkey.code, badkey.out).toBe(2);
+    const badkeyErr = badkey.out.split('\n').filter((l) => /^(failed|fatal):|^certfleet: error:/.test(l));
+    expect(badkeyErr, badkey.out).toHaveLength(1);
+    expect(badkeyErr[0]).toMatch(/_acme-challenge\.example\.test.*BADKEY/);
+    expect(challengeTxt()).toBe('');
+    expect(readFileSync(join(live, 'fullchain.pem'), 'utf8')).toBe(cert);
+    outputs.push(badkey.out);
+
+    const errs = outputs[0].split('\n').filter((l) => /^(failed|fatal):|^certfleet: error:/.test(l));
+    expect(errs, outputs[0]).toHaveLength(1);
+    expect(errs[0]).toMatch(/example\.test/);
+    expect(errs[0]).toMatch(/refused by 127\.0\.0\.1:\d+: BADSIG/);
+
+    writeFileSync(site, playbook(lab.bind.tsig.secret, true));
+    const fixed = await certfleet(['run', 'site.yml', '-i', 'hosts.yml']);
+    expect(fixed.code, fixed.out).toBe(0);
+    expect(fixed.out).toMatch(/localhost\s*: ok=1\s+changed=1\s+unreachable=0\s+failed=0/);
+    expect(readFileSync(join(live, 'fullchain.pem'), 'utf8')).not.toBe(cert);
+    // values journaled by the refused runs are removed by this one: nothing left to warn about next time
+    expect(fixed.out).not.toContain('[WARNING]');
+    expect(challengeTxt()).toBe('');
+    writeFileSync(site, playbook(lab.bind.tsig.secret, false));
+    const idem = await certfleet(['run', 'site.yml', '-i', 'hosts.yml']);
+    expect(idem.out).toMatch(/localhost\s*: ok=1\s+changed=0/);
+    expect(idem.out).not.toContain('[WARNING]');
+
+    // secrets: not in any output, nor in any state file but the keys themselves
+    const state = join(lab.dir, '.certfleet');
+    const files = walk(state);
+    const keys = files.filter((f) => /privkey|key\.pem$|account.*\.json$/.test(f));
+    const bodies = keys.flatMap((k) => {
+      const m = /-----BEGIN [A-Z ]*PRIVATE KEY-----\n([^-]+)-----END/.exec(readFileSync(k, 'utf8'));
+      return m ? [m[1].split('\n')[1] ?? m[1].slice(0, 40)] : [];
+    });
+    expect(bodies.length).toBeGreaterThan(0);
+    for (const text of [first.out, ...outputs, fixed.out, idem.out]) {
+      expect(text).not.toContain(lab.bind.tsig.secret);
+      expect(text).not.toContain(WRONG);
+      for (const b of bodies) expect(text).not.toContain(b);
+    }
+    for (const f of files.filter((x) => !keys.includes(x))) {
+      const text = readFileSync(f, 'utf8');
+      expect(text, f).not.toContain(lab.bind.tsig.secret);
+      expect(text, f).not.toContain(WRONG);
+      for (const b of bodies) expect(text, f).not.toContain(b);
+    }
+    for (const k of keys.filter((f) => f.endsWith('.pem'))) expect(statSync(k).mode & 0o777, k).toBe(0o600);
+    expect(statSync(state).mode & 0o777).toBe(0o700);
+
+    recordRow({
+      row: '11',
+      fault: 'wrong TSIG secret (bind9: BADSIG) / unknown TSIG key name (BADKEY) for the rfc2136 update',
+      user_sees: [errs[0], badkeyErr[0]]
+        .join(' | ')
+        .replaceAll(`:${lab.bind.port}`, ':PORT')
+        .replaceAll(lab.bind.tsig.name, 'LAB-KEY'),
+      exit_code: 2,
+      host_serves_after:
+        'previous live certificate untouched; no TXT left in bind9; no secret or key body in plain/-v/--json/--diff output or state files; keys 0600, state dir 0700',
+      rerun: 'right key: changed=1 (renewed), then changed=0',
+      test: 'test/faults/dns-rows.test.ts',
+    });
+  }, 240_000);
+});
