@@ -4,25 +4,16 @@
  * blocks written by either tool are recognised by the other.
  */
 import { ModuleError } from '../errors.js';
-import { editFile, insertIndex } from './lib/edit-file.js';
-import { checkParams, modeSchema, nameSchema, parseMode } from './lib/params.js';
+import { editFile, editOptions, editParamsSchema, insertIndex, type EditParams } from './lib/edit-file.js';
+import { checkParams } from './lib/params.js';
 import type { ModuleDef } from './types.js';
 
 /** Parameters of `blockinfile`. */
-export interface BlockInFileParams {
-  path: string;
+export interface BlockInFileParams extends EditParams {
   block?: string;
   marker?: string;
   marker_begin?: string;
   marker_end?: string;
-  state?: 'present' | 'absent';
-  insertafter?: string;
-  insertbefore?: string;
-  create?: boolean;
-  backup?: boolean;
-  mode?: string | number;
-  owner?: string | number;
-  group?: string | number;
 }
 
 /** Replace, insert or remove the marked block in `lines`. */
@@ -53,37 +44,20 @@ export const blockinfileModule: ModuleDef<BlockInFileParams> = {
     additionalProperties: false,
     required: ['path'],
     properties: {
-      path: { type: 'string', minLength: 1 },
+      ...editParamsSchema,
       block: { type: 'string' },
       marker: { type: 'string', minLength: 1 },
       marker_begin: { type: 'string', minLength: 1 },
       marker_end: { type: 'string', minLength: 1 },
-      state: { enum: ['present', 'absent'] },
-      insertafter: { type: 'string', minLength: 1 },
-      insertbefore: { type: 'string', minLength: 1 },
-      create: { type: 'boolean' },
-      backup: { type: 'boolean' },
-      mode: modeSchema,
-      owner: nameSchema,
-      group: nameSchema,
     },
   },
   checkMode: 'full',
   diffMode: 'full',
   async run(ctx) {
     const p = checkParams(blockinfileModule, ctx);
-    if (p.insertafter !== undefined && p.insertbefore !== undefined)
-      throw new ModuleError('insertafter and insertbefore are mutually exclusive');
+    const opts = editOptions(p);
     if (p.marker !== undefined && !p.marker.includes('{mark}'))
       throw new ModuleError('marker must contain {mark}');
-    const opts = {
-      create: p.state !== 'absent' && p.create,
-      backup: p.backup,
-      absentOk: p.state === 'absent',
-      mode: parseMode(p.mode),
-      owner: p.owner === undefined ? undefined : String(p.owner),
-      group: p.group === undefined ? undefined : String(p.group),
-    };
     return editFile(ctx, p.path, opts, (lines) => applyBlock(lines, p));
   },
 };

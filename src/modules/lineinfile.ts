@@ -3,23 +3,21 @@
  * The edit is computed on the control node and written back atomically.
  */
 import { ModuleError } from '../errors.js';
-import { editFile, insertIndex, userRegExp } from './lib/edit-file.js';
-import { checkParams, modeSchema, nameSchema, parseMode } from './lib/params.js';
+import {
+  editFile,
+  editOptions,
+  editParamsSchema,
+  insertIndex,
+  userRegExp,
+  type EditParams,
+} from './lib/edit-file.js';
+import { checkParams } from './lib/params.js';
 import type { ModuleDef } from './types.js';
 
 /** Parameters of `lineinfile`. */
-export interface LineInFileParams {
-  path: string;
+export interface LineInFileParams extends EditParams {
   line?: string;
   regexp?: string;
-  state?: 'present' | 'absent';
-  insertafter?: string;
-  insertbefore?: string;
-  create?: boolean;
-  backup?: boolean;
-  mode?: string | number;
-  owner?: string | number;
-  group?: string | number;
 }
 
 function present(lines: string[], p: LineInFileParams & { line: string }): { lines: string[]; msg: string } {
@@ -53,17 +51,9 @@ export const lineinfileModule: ModuleDef<LineInFileParams> = {
     additionalProperties: false,
     required: ['path'],
     properties: {
-      path: { type: 'string', minLength: 1 },
+      ...editParamsSchema,
       line: { type: 'string' },
       regexp: { type: 'string', minLength: 1 },
-      state: { enum: ['present', 'absent'] },
-      insertafter: { type: 'string', minLength: 1 },
-      insertbefore: { type: 'string', minLength: 1 },
-      create: { type: 'boolean' },
-      backup: { type: 'boolean' },
-      mode: modeSchema,
-      owner: nameSchema,
-      group: nameSchema,
     },
   },
   checkMode: 'full',
@@ -71,21 +61,12 @@ export const lineinfileModule: ModuleDef<LineInFileParams> = {
   async run(ctx) {
     const p = checkParams(lineinfileModule, ctx);
     const state = p.state ?? 'present';
-    if (p.insertafter !== undefined && p.insertbefore !== undefined)
-      throw new ModuleError('insertafter and insertbefore are mutually exclusive');
+    const opts = editOptions(p);
     if (state === 'present' && p.line === undefined) throw new ModuleError('state: present needs line');
     if (state === 'absent' && p.line === undefined && p.regexp === undefined)
       throw new ModuleError('state: absent needs line or regexp');
     if (p.line?.includes('\n'))
       throw new ModuleError('line must be a single line (use blockinfile for several)');
-    const opts = {
-      create: state === 'present' && p.create,
-      backup: p.backup,
-      absentOk: state === 'absent',
-      mode: parseMode(p.mode),
-      owner: p.owner === undefined ? undefined : String(p.owner),
-      group: p.group === undefined ? undefined : String(p.group),
-    };
     return editFile(ctx, p.path, opts, (lines) =>
       state === 'present' ? present(lines, { ...p, line: p.line! }) : absent(lines, p),
     );

@@ -5,7 +5,49 @@
 import { ModuleError } from '../../errors.js';
 import { unifiedDiff } from '../../output/diff.js';
 import type { ModuleContext, ModuleResult } from '../types.js';
+import { modeSchema, nameSchema, parseMode } from './params.js';
 import { atomicWrite, attributesDiffer, remoteRead, setAttributes, type Attributes } from './remote-file.js';
+
+/** Parameters lineinfile and blockinfile share: the file, where to insert, creation, attributes. */
+export interface EditParams {
+  path: string;
+  state?: 'present' | 'absent';
+  insertafter?: string;
+  insertbefore?: string;
+  create?: boolean;
+  backup?: boolean;
+  mode?: string | number;
+  owner?: string | number;
+  group?: string | number;
+}
+
+/** JSON Schema properties of EditParams (each module adds its own). */
+export const editParamsSchema = {
+  path: { type: 'string', minLength: 1 },
+  state: { enum: ['present', 'absent'] },
+  insertafter: { type: 'string', minLength: 1 },
+  insertbefore: { type: 'string', minLength: 1 },
+  create: { type: 'boolean' },
+  backup: { type: 'boolean' },
+  mode: modeSchema,
+  owner: nameSchema,
+  group: nameSchema,
+} as const;
+
+/** editFile's options from the shared parameters (insertafter/insertbefore are exclusive). */
+export function editOptions(p: EditParams): Parameters<typeof editFile>[2] {
+  if (p.insertafter !== undefined && p.insertbefore !== undefined)
+    throw new ModuleError('insertafter and insertbefore are mutually exclusive');
+  const absent = p.state === 'absent';
+  return {
+    create: !absent && p.create,
+    backup: p.backup,
+    absentOk: absent,
+    mode: parseMode(p.mode),
+    owner: p.owner === undefined ? undefined : String(p.owner),
+    group: p.group === undefined ? undefined : String(p.group),
+  };
+}
 
 /** Where a new line/block goes when its anchor is not found. */
 export interface InsertAt {
