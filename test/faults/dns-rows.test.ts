@@ -232,3 +232,68 @@ describe('row 16: propagation never completes on the authoritative server', () =
     }
   }, 240_000);
 });
+
+describe('row 20: SIGINT mid-run', () => {
+  it('exits 130 and removes the TXT records it added; the re-run issues', async () => {
+    // propagation waits on a silent NS, so the run is caught with its TXT records published
+    const silent = createSocket('udp4');
+    await new Promise<void>((r) => silent.bind(0, '127.0.0.1', r));
+    try {
+      const port = silent.address().port;
+      const override = { ...lab.bind.authoritativeOverride, 'ns1.example.test.': `127.0.0.1:${port}` };
+      const site = join(lab.dir, 'site20.yml');
+      writeFileSync(
+        site,
+        playbook(lab.bind.tsig.secret, false, undefined, { name: 'row20', override, timeout: 8 }),
+      );
+      const loader = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
+      const child = spawn(
+        process.execPath,
+        ['--import', loader, join(ROOT, 'src/cli/index.ts'), 'run', 'site20.yml', '-i', 'hosts.yml'],
+        { cwd: lab.dir, env: { ...process.env, NO_COLOR: '1' } },
+      );
+      let out = '';
+      let interruptedAt = 0;
+      let stopSeconds = 0;
+      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+      const closed = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+      try {
+        const deadline = Date.now() + 60_000;
+        while (challengeTxt() === '') {
+          if (Date.now() > deadline) throw new Error(`TXT never published:\n${out}`);
+          await new Promise((r) => setTimeout(r, 200));
+        }
+        expect(challengeTxt()).not.toBe('');
+        child.kill('SIGINT');
+        interruptedAt = Date.now();
+        const code = await closed;
+        stopSeconds = (Date.now() - interruptedAt) / 1000;
+        expect(code, out).toBe(130);
+      } finally {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      }
+      expect(challengeTxt()).toBe('');
+      const lines = out.split('\n').filter((l) => /interrupt/i.test(l));
+      expect(lines.length, out).toBeGreaterThan(0);
+      expect(existsSync(join(lab.dir, '.certfleet/certs/row20/live/fullchain.pem'))).toBe(false);
+
+      writeFileSync(site, playbook(lab.bind.tsig.secret, false, undefined, { name: 'row20' }));
+      const again = await certfleet(['run', 'site20.yml', '-i', 'hosts.yml']);
+      expect(again.code, again.out).toBe(0);
+      expect(again.out).toMatch(/localhost\s*: ok=1\s+changed=1\s+unreachable=0\s+failed=0/);
+      expect(challengeTxt()).toBe('');
+      recordRow({
+        row: '20',
+        fault: 'SIGINT (once) while waiting for DNS propagation (TXT records published)',
+        user_sees: lines[lines.length - 1].trim(),
+        exit_code: 130,
+        host_serves_after: `the running task finishes (propagation timeout 8 s; exit ${stopSeconds.toFixed(1)} s after SIGINT), TXT records removed from bind9 before exit; nothing issued`,
+        rerun: 'changed=1 (issued)',
+        test: 'test/faults/dns-rows.test.ts',
+      });
+    } finally {
+      silent.close();
+    }
+  }, 240_000);
+});
