@@ -6,8 +6,9 @@
 //
 // Env: BENCH_SIZES=10,50  BENCH_OUT=file.json (results also written there)
 import { execFileSync } from 'node:child_process';
+import { storeCert } from './store-cert.mjs';
 import { performance } from 'node:perf_hooks';
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,63 +23,6 @@ const { selectHosts } = await dist('inventory/patterns.js');
 const { loadPlaybook } = await dist('playbook/load.js');
 const { writeDeliveryInventory } = await dist('demo/inventory.js');
 const sizes = (process.env.BENCH_SIZES ?? '10,50').split(',').map(Number);
-
-/** A local CA once, then a fresh leaf per call, laid out like the ACME store (live/ swapped by rename). */
-function storeCert(state, ca) {
-  const live = join(state, 'certs', 'wild', 'live');
-  const tmp = `${live}.new`;
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-new',
-      ...ec,
-      '-keyout',
-      join(tmp, 'privkey.pem'),
-      '-out',
-      join(tmp, 'csr'),
-      '-subj',
-      '/CN=www.example.test',
-    ],
-    { stdio: 'ignore' },
-  );
-  writeFileSync(join(tmp, 'ext'), 'subjectAltName=DNS:*.example.test\n');
-  execFileSync(
-    'openssl',
-    [
-      'x509',
-      '-req',
-      '-in',
-      join(tmp, 'csr'),
-      '-CA',
-      ca.cert,
-      '-CAkey',
-      ca.key,
-      '-CAcreateserial',
-      '-out',
-      join(tmp, 'cert.pem'),
-      '-days',
-      '2',
-      '-extfile',
-      join(tmp, 'ext'),
-    ],
-    { stdio: 'ignore' },
-  );
-  const leaf = readFileSync(join(tmp, 'cert.pem'), 'utf8');
-  const caPem = readFileSync(ca.cert, 'utf8');
-  writeFileSync(join(tmp, 'chain.pem'), caPem);
-  writeFileSync(join(tmp, 'fullchain.pem'), leaf + caPem);
-  rmSync(`${live}.old`, { recursive: true, force: true });
-  try {
-    renameSync(live, `${live}.old`);
-  } catch {
-    // first certificate: nothing to move aside
-  }
-  renameSync(tmp, live);
-}
 
 async function timedRun(playbook, inventory, lab) {
   const cpu0 = process.cpuUsage();
