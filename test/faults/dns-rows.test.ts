@@ -297,3 +297,57 @@ describe('row 20: SIGINT mid-run', () => {
     }
   }, 240_000);
 });
+
+describe('row 18: two certfleet run at once on the same state', () => {
+  it('the second is refused on the certificate lock naming the holder; the first finishes; re-run unchanged', async () => {
+    const silent = createSocket('udp4');
+    await new Promise<void>((r) => silent.bind(0, '127.0.0.1', r));
+    try {
+      const port = silent.address().port;
+      const override = { ...lab.bind.authoritativeOverride, 'ns1.example.test.': `127.0.0.1:${port}` };
+      // the first run holds the lock while it waits (6 s) on a silent NS
+      writeFileSync(
+        join(lab.dir, 'site18a.yml'),
+        playbook(lab.bind.tsig.secret, false, undefined, { name: 'row18', override, timeout: 6 }),
+      );
+      writeFileSync(
+        join(lab.dir, 'site18b.yml'),
+        playbook(lab.bind.tsig.secret, false, undefined, { name: 'row18' }),
+      );
+      const first = certfleet(['run', 'site18a.yml', '-i', 'hosts.yml']);
+      const deadline = Date.now() + 60_000;
+      while (challengeTxt() === '') {
+        if (Date.now() > deadline) throw new Error('first run never published its TXT records');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      const second = await certfleet(['run', 'site18b.yml', '-i', 'hosts.yml']);
+      const a = await first;
+      const errs = second.out.split('\n').filter((l) => /^(failed|fatal):|^certfleet: error:/.test(l));
+      expect(errs, second.out).toHaveLength(1);
+      expect(errs[0]).toMatch(/certificate "row18" is locked by pid \d+/);
+      // inside a run a LockError fails that host's task: exit 2 (host failed), not 6
+      expect(second.code).toBe(2);
+      expect(a.code, a.out).toBe(2); // the first one's own fault: the silent NS
+      expect(challengeTxt()).toBe('');
+
+      const again = await certfleet(['run', 'site18b.yml', '-i', 'hosts.yml']);
+      expect(again.code, again.out).toBe(0);
+      expect(again.out).toMatch(/localhost\s*: ok=1\s+changed=1/);
+      recordRow({
+        row: '18',
+        fault: 'two certfleet run at once on the same state dir and certificate',
+        user_sees: errs[0]
+          .replaceAll(lab.dir, '<dir>')
+          .replace(/pid \d+/, 'pid N')
+          .replace(/since \S+/, 'since T'),
+        exit_code: second.code,
+        host_serves_after:
+          'the first run keeps the lock and finishes (here: failing on its silent NS, TXT cleaned)',
+        rerun: 'alone: changed=1 (issued)',
+        test: 'test/faults/dns-rows.test.ts',
+      });
+    } finally {
+      silent.close();
+    }
+  }, 240_000);
+});
