@@ -10,7 +10,9 @@ const list = readFileSync(new URL('../.ci/debian-packages.txt', import.meta.url)
 
 function installed(pkg) {
   try {
-    const out = execFileSync('dpkg-query', ['-W', '-f', '${Status}', pkg], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const out = execFileSync('dpkg-query', ['-W', '-f', '${Status}', pkg], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     return out.toString().includes('install ok installed');
   } catch {
     return false;
@@ -26,7 +28,10 @@ if (process.getuid?.() !== 0) {
 }
 console.error(`certfleet: installing missing Debian packages: ${missing.join(' ')}`);
 const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', ...missing]]) {
+for (const args of [
+  ['update', '-qq'],
+  ['install', '-y', '-qq', '--no-install-recommends', ...missing],
+]) {
   const r = spawnSync('apt-get', args, { stdio: 'inherit', env });
   if (r.status !== 0) {
     console.error(`certfleet: apt-get ${args[0]} failed (exit ${r.status})`);

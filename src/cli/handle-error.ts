@@ -18,7 +18,7 @@ export function handleError(err: unknown, opts: { verbose?: boolean; tty?: boole
       if (opts.tty && src) out.write(caret(src));
     });
     if (err.hint) out.write(`certfleet: hint: ${err.hint}\n`);
-    if (opts.verbose && err.cause) out.write(`${redact(String((err.cause as Error)?.stack ?? err.cause))}\n`);
+    if (opts.verbose && err.cause) out.write(`${redact(causeText(err.cause))}\n`);
     return err.exitCode;
   }
   const e = err as Error;
@@ -37,4 +37,10 @@ function caret(src: SourceLocation): string {
   } catch {
     return '';
   }
+}
+
+/** A cause's stack when it is an Error, else its text (for --verbose). */
+function causeText(cause: unknown): string {
+  if (cause instanceof Error) return cause.stack ?? cause.message;
+  return typeof cause === 'string' ? cause : JSON.stringify(cause);
 }

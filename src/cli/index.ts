@@ -30,8 +30,8 @@ export function buildProgram(): Command {
   registerValidate(program);
   registerCerts(program);
   registerSchedule(program);
-  registerAudit(program);
   registerRun(program);
+  registerAudit(program);
   registerDns(program);
   registerOvh(program);
   return program;

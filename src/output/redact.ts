@@ -22,7 +22,7 @@ export function redact(text: string): string {
 /** Deep-copy a value with secret strings redacted (for --json events and registered results). */
 export function redactValue<T>(value: T): T {
   if (typeof value === 'string') return redact(value) as T;
-  if (Array.isArray(value)) return value.map((v) => redactValue(v)) as T;
+  if (Array.isArray(value)) return (value as unknown[]).map((v) => redactValue(v)) as T;
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) out[k] = redactValue(v);
