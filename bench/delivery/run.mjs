@@ -153,3 +153,12 @@ for (const r of results.filter((x) => x.haproxy)) {
   console.log(`haproxy ${r.haproxy.padEnd(11)}: median run ${f(r.medianWall)} s, same PID: ${r.samePid}`);
 }
 if (process.env.BENCH_OUT) writeFileSync(process.env.BENCH_OUT, JSON.stringify(results, null, 2));
+
+// The same full delivery against ansible-playbook (vs-ansible.mjs); BENCH_VS_ANSIBLE=0 skips it.
+if (process.env.BENCH_VS_ANSIBLE !== '0') {
+  const out = process.env.BENCH_OUT;
+  execFileSync(process.execPath, [join(here, 'vs-ansible.mjs')], {
+    stdio: 'inherit',
+    env: { ...process.env, BENCH_OUT: out ? out.replace(/(\.json)?$/, '-vs-ansible.json') : '' },
+  });
+}
