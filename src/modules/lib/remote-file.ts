@@ -37,8 +37,10 @@ function statSnippet(path: string, intoDir?: string): string {
   return (
     `p=${shellQuote(path)}; ${into}printf 'path|%s\\n' "$p"; ` +
     `if [ -L "$p" ]; then printf 'link|%s\\n' "$(readlink -- "$p")"; ` +
-    `elif [ -d "$p" ]; then printf 'directory|%s\\n' "$(stat -c '%a|%U|%G' -- "$p")"; ` +
-    `elif [ -f "$p" ]; then printf 'file|%s|%s\\n' "$(stat -c '%a|%U|%G' -- "$p")" "$(sha256sum < "$p" | cut -d' ' -f1)"; ` +
+    // no command substitutions (each one forks a subshell): two processes for a file, one for a
+    // directory — this runs once per file per task on every host, so spawns are the cost that counts
+    `elif [ -d "$p" ]; then stat --printf 'directory|%a|%U|%G\\n' -- "$p"; ` +
+    `elif [ -f "$p" ]; then stat --printf 'file|%a|%U|%G|' -- "$p" && sha256sum < "$p"; ` +
     `elif [ -e "$p" ]; then echo other; else echo absent; fi`
   );
 }
@@ -53,7 +55,7 @@ function parseStat(lines: string[]): RemoteStat {
     case 'directory':
       return { path, type: 'directory', ...attrs(1) };
     case 'file':
-      return { path, type: 'file', ...attrs(1), sha256: f[4] };
+      return { path, type: 'file', ...attrs(1), sha256: f[4]?.split(' ')[0] };
     case 'other':
       return { path, type: 'other' };
     default:
