@@ -74,8 +74,15 @@ export function formatLocation(loc: SourceLocation): string {
 
 export function formatIssue(issue: Issue): string {
   const where = issue.source ? `${formatLocation(issue.source)}: ` : '';
-  const path = issue.path ? `${issue.path}: ` : '';
-  return `${where}${path}${issue.message}`;
+  const path = issue.path ? `${oneLine(issue.path)}: ` : '';
+  return `${where}${path}${oneLine(issue.message)}`;
+}
+
+/** One issue is one line: line terminators inside names or messages (CR, LF, NEL, U+2028/9) are escaped. */
+function oneLine(text: string): string {
+  return text.replace(/[\r\n\u0085\u2028\u2029]/g, (c) =>
+    c === '\n' ? '\\n' : c === '\r' ? '\\r' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** Bad user input (inventory, playbook, CLI flags). Carries every issue found, sorted by position. */
