@@ -217,7 +217,9 @@ describe('acme_certificate (Pebble + bind9, real DNS-01)', () => {
     try {
       const first = run({ key_type: 'rsa2048', renew: { force: true } });
       const lockFile = join(lab.dir, 'state/certs/wild/.lock');
-      while (!existsSync(lockFile)) await new Promise((r) => setTimeout(r, 2));
+      // start the second only once the first holds the lock AND has its order open (it then still has
+      // DNS-01, validation and finalization ahead): checking the lock file alone raced a fast first run
+      while (!existsSync(lockFile) || req.count('/order-plz') < 1) await new Promise((r) => setTimeout(r, 2));
       const second = await run({ key_type: 'rsa2048', renew: { force: true } }).catch((e: unknown) => e);
       expect(second).toBeInstanceOf(LockError);
       expect((await first).changed).toBe(true);
