@@ -5,7 +5,7 @@
 import { basename } from 'node:path';
 import { ModuleError } from '../errors.js';
 import { deliver } from './lib/deliver.js';
-import { checkParams, modeSchema, nameSchema, parseMode } from './lib/params.js';
+import { checkParams, fileAttributes, modeSchema, nameSchema } from './lib/params.js';
 import { readSource } from './lib/search.js';
 import type { ModuleDef } from './types.js';
 
@@ -51,9 +51,7 @@ export const copyModule: ModuleDef<CopyParams> = {
       dest: p.dest,
       content: source?.content ?? Buffer.from(p.content!, 'utf8'),
       srcName: p.src === undefined ? undefined : basename(p.src),
-      mode: parseMode(p.mode),
-      owner: p.owner === undefined ? undefined : String(p.owner),
-      group: p.group === undefined ? undefined : String(p.group),
+      ...fileAttributes(p),
       backup: p.backup,
       force: p.force,
     });

@@ -5,7 +5,7 @@
 import { shellQuote, type Connection } from '../connections/connection.js';
 import { ModuleError } from '../errors.js';
 import { stateDiff } from '../output/diff.js';
-import { checkParams, modeSchema, modeText, nameSchema, parseMode } from './lib/params.js';
+import { checkParams, fileAttributes, modeSchema, modeText, nameSchema } from './lib/params.js';
 import { attributesDiffer, remoteStat, type Attributes, type RemoteStat } from './lib/remote-file.js';
 import type { ModuleDef, ModuleResult } from './types.js';
 
@@ -117,11 +117,7 @@ export const fileModule: ModuleDef<FileParams> = {
   diffMode: 'full',
   async run(ctx): Promise<ModuleResult> {
     const p = checkParams(fileModule, ctx);
-    const a: Attributes = {
-      mode: parseMode(p.mode),
-      owner: p.owner === undefined ? undefined : String(p.owner),
-      group: p.group === undefined ? undefined : String(p.group),
-    };
+    const a: Attributes = fileAttributes(p);
     const st = await remoteStat(ctx.conn, p.path, { become: ctx.become });
     const treeDiffers =
       p.recurse === true &&

@@ -4,7 +4,7 @@
  */
 import { ModuleError, messageOf } from '../errors.js';
 import { deliver } from './lib/deliver.js';
-import { checkParams, modeSchema, nameSchema, parseMode } from './lib/params.js';
+import { checkParams, fileAttributes, modeSchema, nameSchema } from './lib/params.js';
 import { readSource } from './lib/search.js';
 import type { ModuleDef } from './types.js';
 
@@ -50,9 +50,7 @@ export const templateModule: ModuleDef<TemplateParams> = {
     return deliver(ctx, {
       dest: p.dest,
       content: Buffer.from(text, 'utf8'),
-      mode: parseMode(p.mode),
-      owner: p.owner === undefined ? undefined : String(p.owner),
-      group: p.group === undefined ? undefined : String(p.group),
+      ...fileAttributes(p),
       backup: p.backup,
       force: p.force,
     });

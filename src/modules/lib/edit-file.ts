@@ -5,7 +5,7 @@
 import { ModuleError } from '../../errors.js';
 import { unifiedDiff } from '../../output/diff.js';
 import type { ModuleContext, ModuleResult } from '../types.js';
-import { modeSchema, nameSchema, parseMode } from './params.js';
+import { fileAttributes, modeSchema, nameSchema } from './params.js';
 import { atomicWrite, attributesDiffer, remoteRead, setAttributes, type Attributes } from './remote-file.js';
 
 /** Parameters lineinfile and blockinfile share: the file, where to insert, creation, attributes. */
@@ -43,9 +43,7 @@ export function editOptions(p: EditParams): Parameters<typeof editFile>[2] {
     create: !absent && p.create,
     backup: p.backup,
     absentOk: absent,
-    mode: parseMode(p.mode),
-    owner: p.owner === undefined ? undefined : String(p.owner),
-    group: p.group === undefined ? undefined : String(p.group),
+    ...fileAttributes(p),
   };
 }
 

@@ -40,6 +40,23 @@ export function parseMode(value: string | number | undefined): number | undefine
   return parseInt(text.replace(/^0o/, ''), 8);
 }
 
+/** The mode/owner/group parameters every file-writing module takes, parsed once. */
+export function fileAttributes(p: {
+  mode?: string | number;
+  owner?: string | number;
+  group?: string | number;
+}): {
+  mode?: number;
+  owner?: string;
+  group?: string;
+} {
+  return {
+    mode: parseMode(p.mode),
+    owner: p.owner === undefined ? undefined : String(p.owner),
+    group: p.group === undefined ? undefined : String(p.group),
+  };
+}
+
 /** `0644`-style text of a mode, as stat/chmod use it. */
 export function modeText(mode: number): string {
   return mode.toString(8).padStart(4, '0');
