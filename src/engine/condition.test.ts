@@ -18,6 +18,12 @@ describe('conditions', () => {
     ["contains(r.stdout, 'here')", true],
     ['True and not False', true],
     ['r.rc != 0', false],
+    // Jinja's `in` on a variable: substring of a string, element of a list, key of a mapping
+    ["'her' in r.stdout", true],
+    ["'nowhere' not in r.stdout", true],
+    ["'a' in l and not 'z' in l", true],
+    ["'rc' in r", true],
+    ["'zz' in r", false],
   ])('%s → %s', (expr, want) => {
     expect(evaluateAll([expr], vars)).toBe(want);
   });
@@ -31,6 +37,7 @@ describe('conditions', () => {
   });
   it('rewrites only outside string literals', () => {
     expect(translate(`x == 'a is defined' and y is defined`)).toBe('x == "a is defined" and __defined("y")');
+    expect(translate(`'b in c' == s and 'q' in s`)).toBe('"b in c" == s and __in("q", s)');
   });
 });
 

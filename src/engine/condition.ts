@@ -39,6 +39,15 @@ const functions = {
   upper: (v: unknown) => String(v).toUpperCase(),
   contains: (haystack: unknown, needle: unknown) =>
     Array.isArray(haystack) ? haystack.includes(needle) : String(haystack).includes(String(needle)),
+  // Jinja's `in`: substring of a string, element of a list, key of a mapping
+  __in: (needle: unknown, haystack: unknown) =>
+    typeof haystack === 'string'
+      ? haystack.includes(String(needle))
+      : Array.isArray(haystack)
+        ? haystack.includes(needle)
+        : haystack !== null && typeof haystack === 'object'
+          ? Object.hasOwn(haystack, String(needle))
+          : false,
 };
 
 /** Rewrite Jinja-isms into filtrex syntax, touching only the code outside string literals. */
@@ -65,7 +74,26 @@ export function translate(expr: string): string {
     }
   }
   parts.push(rewriteCode(code));
-  return parts.join('');
+  return rewriteIn(parts.join(''));
+}
+
+const STRING = '"(?:[^"\\\\]|\\\\.)*"';
+const OPERAND = `(${STRING}|-?\\d+(?:\\.\\d+)?|[A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z0-9_]+)*)`;
+const IN = new RegExp(`${OPERAND}(\\s+(not\\s+)?in\\s+([A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z0-9_]+)*))?`, 'g');
+
+/**
+ * `a in b` where `b` is a variable becomes `__in(a, b)` (filtrex's own `in` is list membership only,
+ * so `'x' in some_string` would be false); `a in (1, 2)` stays filtrex's. String literals are matched
+ * whole, so an ` in ` inside one is never touched.
+ */
+function rewriteIn(code: string): string {
+  return code.replace(
+    IN,
+    (m, left: string, tail: string | undefined, not: string | undefined, right: string) => {
+      if (!tail || ['not', 'and', 'or'].includes(left)) return m;
+      return `${not ? 'not ' : ''}__in(${left}, ${right})`;
+    },
+  );
 }
 
 const NAME = '([A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z0-9_]+)*)';
