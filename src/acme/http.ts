@@ -68,10 +68,17 @@ export function forgetOrigin(url: string): void {
 /** Thrown from the transport when the server asks to wait longer than we accept. */
 export class RateLimitedError extends AcmeProblemError {
   readonly retryAt: Date;
-  constructor(url: string, retryAt: Date, detail: string) {
-    super(`acme: rate limited at ${url}: ${detail}; retry after ${retryAt.toISOString()}`, {
-      type: 'urn:ietf:params:acme:error:rateLimited',
-    });
+  constructor(
+    readonly url: string,
+    retryAt: Date,
+    readonly detail: string,
+    /** which order and step hit the limit (`order for *.example.test: new order`); the transport knows only the URL */
+    context?: string,
+  ) {
+    super(
+      `acme: ${context ? `${context}: ` : ''}rate limited at ${url}: ${detail}; retry after ${retryAt.toISOString()}`,
+      { type: 'urn:ietf:params:acme:error:rateLimited' },
+    );
     this.retryAt = retryAt;
   }
 }

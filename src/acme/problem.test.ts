@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AcmeProblemError, LockError } from '../errors.js';
+import { RateLimitedError } from './http.js';
 import { acmeFailure, formatProblem } from './problem.js';
 
 describe('ACME problems', () => {
@@ -28,5 +29,20 @@ describe('ACME problems', () => {
     expect(e.message).toBe('acme: order for *.a.test, a.test: finalize failed: detail only');
     const lock = new LockError('locked');
     expect(acmeFailure(lock, 'new order', [])).toBe(lock);
+  });
+
+  it('says which order a rate limit stopped (the transport only knows the URL), once', () => {
+    const at = new Date('2030-01-01T00:00:00.000Z');
+    const raw = new RateLimitedError('https://ca.test/new-order', at, 'too many orders');
+    expect(raw.message).toBe(
+      'acme: rate limited at https://ca.test/new-order: too many orders; retry after 2030-01-01T00:00:00.000Z',
+    );
+    const e = acmeFailure(raw, 'new order', ['*.a.test', 'a.test']);
+    expect(e).toBeInstanceOf(RateLimitedError);
+    expect(e.message).toBe(
+      'acme: order for *.a.test, a.test: new order: rate limited at https://ca.test/new-order: too many orders; retry after 2030-01-01T00:00:00.000Z',
+    );
+    expect((e as RateLimitedError).retryAt).toBe(at);
+    expect(acmeFailure(e, 'new order', ['*.a.test', 'a.test'])).toBe(e);
   });
 });

@@ -4,7 +4,7 @@
  * (`acme: order for *.example.test: challenge dns-01 failed: urn:...:unauthorized: ...`).
  */
 import { AcmeProblemError, CertfleetError } from '../errors.js';
-import type { ProblemDoc } from './http.js';
+import { RateLimitedError, type ProblemDoc } from './http.js';
 
 /** Stages of an issuance, as named in messages. */
 export type AcmeStage =
@@ -43,8 +43,11 @@ export function acmeFailure(
   identifiers: string[],
   problem?: ProblemDoc,
 ): CertfleetError {
-  if (err instanceof CertfleetError) return err;
   const what = identifiers.length ? `order for ${identifiers.join(', ')}` : 'request';
+  // the transport raised it knowing only the URL: say which certificate's order it stopped
+  if (err instanceof RateLimitedError && !err.message.startsWith(`acme: ${what}:`))
+    return new RateLimitedError(err.url, err.retryAt, err.detail, `${what}: ${stage}`);
+  if (err instanceof CertfleetError) return err;
   const detail = problem?.type ? formatProblem(problem) : (err as Error)?.message || String(err);
   return new AcmeProblemError(`acme: ${what}: ${stage} failed: ${detail}`, {
     cause: err,
