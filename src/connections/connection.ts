@@ -13,6 +13,13 @@ export interface ExecOptions {
   env?: Record<string, string>;
   timeoutMs?: number;
   signal?: AbortSignal;
+  /**
+   * The command is a short POSIX sh script that leaves no process behind holding its output (no
+   * daemon started without redirecting stdout/stderr): it may run as a job of the connection's
+   * persistent shell instead of on a channel of its own — much cheaper on the host. User commands
+   * (command/shell modules) never set it.
+   */
+  shared?: boolean;
 }
 
 export interface ExecResult {

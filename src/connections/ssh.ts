@@ -13,6 +13,7 @@ import { registerSecret } from '../output/redact.js';
 import { shellQuote } from './connection.js';
 import type { Connection, ExecOptions, ExecResult, PutOptions } from './connection.js';
 import { hostKeyVerifier, preferredHostKeyAlgorithms, type HostKeyState } from './known-hosts.js';
+import { DRIVER_COMMAND, RemoteShell, ShellUnavailable } from './remote-shell.js';
 
 /** How to reach one host. */
 export interface SshOptions {
@@ -33,7 +34,10 @@ export interface SshOptions {
 /** Counters that let tests and benchmarks prove reuse and "no bytes sent when unchanged". */
 export interface SshStats {
   handshakes: number;
+  /** commands run, on their own channel or as jobs of the persistent shell */
   execs: number;
+  /** exec channels opened (the persistent shell's own included) */
+  channels: number;
   puts: number;
   /** bytes written to remote stdin (file contents travel this way) */
   bytesSent: number;
@@ -53,12 +57,14 @@ const SUDO_REFUSED =
 /** A Connection over SSH to one inventory host. */
 export class SshConnection implements Connection {
   readonly host: string;
-  readonly stats: SshStats = { handshakes: 0, execs: 0, puts: 0, bytesSent: 0 };
+  readonly stats: SshStats = { handshakes: 0, execs: 0, channels: 0, puts: 0, bytesSent: 0 };
   private readonly opts: Required<Omit<SshOptions, 'privateKeyPath' | 'becomePassword'>> &
     Pick<SshOptions, 'privateKeyPath' | 'becomePassword'>;
   private client?: Client;
   private connecting?: Promise<Client>;
   private readonly pending = new Set<(err: Error) => void>();
+  /** the persistent shell for `shared` commands; `null` once it proved unusable on this host */
+  private shell?: Promise<RemoteShell | null>;
 
   constructor(hostName: string, options: SshOptions) {
     this.host = hostName;
@@ -122,7 +128,10 @@ export class SshConnection implements Connection {
     const client = ssh.connection as unknown as Client;
     // After `ready` node-ssh leaves no error listener: without ours a reset would crash the process.
     const lost = (why: string) => {
-      if (this.client === client) this.client = undefined;
+      if (this.client === client) {
+        this.client = undefined;
+        this.shell = undefined;
+      }
       for (const reject of [...this.pending])
         reject(new ConnectionError(`${this.host}: connection to ${this.address} lost: ${why}`));
     };
@@ -181,7 +190,86 @@ export class SshConnection implements Connection {
     const stdin = prefix ? Buffer.concat([prefix, input ?? Buffer.alloc(0)]) : input;
     this.stats.execs++;
     this.stats.bytesSent += input?.length ?? 0;
-    const res = await new Promise<RawExecResult>((resolve, reject) => {
+    const shell = opts.shared && !opts.timeoutMs ? await this.sharedShell(client) : null;
+    const res =
+      shell && !shell.busy
+        ? await this.runInShell(shell, cmd, stdin, opts)
+        : await this.execChannel(client, cmd, stdin, opts);
+    if (opts.become && res.code !== 0 && SUDO_REFUSED.test(res.stderr.toString('utf8')))
+      throw new ModuleError(`${this.host}: become failed: ${res.stderr.toString('utf8').trim()}`, {
+        hint: 'allow passwordless sudo for the remote user or set ansible_become_password',
+      });
+    return res;
+  }
+
+  /** The persistent shell, started on first use; null when this host cannot run it (then channels). */
+  private sharedShell(client: Client): Promise<RemoteShell | null> {
+    this.shell ??= new Promise<RemoteShell | null>((resolve) => {
+      this.stats.channels++;
+      client.exec(DRIVER_COMMAND, (err, ch) => {
+        if (err) return resolve(null);
+        const shell = new RemoteShell(ch);
+        shell.whenReady().then(
+          () => resolve(shell),
+          () => resolve(null),
+        );
+      });
+    });
+    return this.shell;
+  }
+
+  /** One job in the persistent shell; an abort kills the job and retires the shell. */
+  private async runInShell(
+    shell: RemoteShell,
+    cmd: string,
+    stdin: Buffer | undefined,
+    opts: ExecOptions,
+  ): Promise<RawExecResult> {
+    if (opts.signal?.aborted) throw new InterruptedError();
+    let onAbort: (() => void) | undefined;
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => {
+        const pid = shell.jobPid;
+        this.shell = undefined;
+        shell.end();
+        if (pid !== undefined && this.client)
+          this.execChannel(this.client, `kill -KILL ${pid} 2>/dev/null`, undefined, {}).catch(
+            () => undefined,
+          );
+        reject(new InterruptedError());
+      };
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+    });
+    let fail: ((err: Error) => void) | undefined;
+    const lost = new Promise<never>((_, reject) => {
+      fail = reject;
+      this.pending.add(reject);
+    });
+    try {
+      const r = await Promise.race([shell.run(cmd, stdin), aborted, lost]);
+      return { code: r.code, signal: null, stdout: r.stdout, stderr: r.stderr };
+    } catch (err) {
+      if (!(err instanceof ShellUnavailable)) throw err;
+      if (!this.client) throw new ConnectionError(`${this.host}: connection to ${this.address} lost`);
+      // busy (another job took it first) or gone: this one runs on its own channel; a gone shell is
+      // replaced on the next shared command
+      if (!shell.alive && this.shell) this.shell = undefined;
+      return this.execChannel(this.client, cmd, stdin, opts);
+    } finally {
+      if (fail) this.pending.delete(fail);
+      if (onAbort) opts.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** One command on its own exec channel. */
+  private execChannel(
+    client: Client,
+    cmd: string,
+    stdin: Buffer | undefined,
+    opts: ExecOptions,
+  ): Promise<RawExecResult> {
+    this.stats.channels++;
+    return new Promise<RawExecResult>((resolve, reject) => {
       const out: Buffer[] = [];
       const errOut: Buffer[] = [];
       let code: number | null = null;
@@ -235,11 +323,6 @@ export class SshConnection implements Connection {
         );
       }
     });
-    if (opts.become && res.code !== 0 && SUDO_REFUSED.test(res.stderr.toString('utf8')))
-      throw new ModuleError(`${this.host}: become failed: ${res.stderr.toString('utf8').trim()}`, {
-        hint: 'allow passwordless sudo for the remote user or set ansible_become_password',
-      });
-    return res;
   }
 
   /** Run a command; the exit code is data, never an exception. */
@@ -258,13 +341,17 @@ export class SshConnection implements Connection {
     this.stats.puts++;
     const p = shellQuote(remotePath);
     const mode = opts.mode === undefined ? '' : ` && chmod ${opts.mode.toString(8).padStart(4, '0')} ${p}`;
-    const r = await this.exec(`umask 077 && cat > ${p}${mode}`, { stdin: content, become: opts.become });
+    const r = await this.exec(`umask 077 && cat > ${p}${mode}`, {
+      stdin: content,
+      become: opts.become,
+      shared: true,
+    });
     if (r.code !== 0) throw new ModuleError(`${this.host}: cannot write ${remotePath}: ${r.stderr.trim()}`);
   }
 
   /** Read a remote file's exact bytes. */
   async fetch(remotePath: string, opts: { become?: boolean } = {}): Promise<Buffer> {
-    const r = await this.execRaw(`cat -- ${shellQuote(remotePath)}`, { become: opts.become });
+    const r = await this.execRaw(`cat -- ${shellQuote(remotePath)}`, { become: opts.become, shared: true });
     if (r.code !== 0)
       throw new ModuleError(`${this.host}: cannot read ${remotePath}: ${r.stderr.toString().trim()}`);
     return r.stdout;
@@ -275,6 +362,9 @@ export class SshConnection implements Connection {
     await this.connecting?.catch(() => undefined);
     const c = this.client;
     this.client = undefined;
+    const shell = await this.shell?.catch(() => null);
+    this.shell = undefined;
+    shell?.end();
     c?.end();
     return Promise.resolve();
   }

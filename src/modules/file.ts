@@ -91,6 +91,7 @@ async function treeDiffersOnHost(
   if (!tests.length) return false;
   const r = await conn.exec(`find ${shellQuote(path)} \\( ${tests.join(' -o ')} \\) -print -quit`, {
     become,
+    shared: true,
   });
   if (r.code !== 0) throw new ModuleError(`${path}: ${r.stderr.trim() || `find exit ${r.code}`}`);
   return r.stdout.trim() !== '';
@@ -131,7 +132,7 @@ export const fileModule: ModuleDef<FileParams> = {
         ? [stateDiff(p.path, describe(st), after ?? `${p.state ?? st.type} (changed)`)]
         : undefined;
     if (cmds.length && !ctx.check) {
-      const r = await ctx.conn.exec(cmds.join(' && '), { become: ctx.become });
+      const r = await ctx.conn.exec(cmds.join(' && '), { become: ctx.become, shared: true });
       if (r.code !== 0) throw new ModuleError(`${p.path}: ${r.stderr.trim() || `exit ${r.code}`}`);
     }
     return {

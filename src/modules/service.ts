@@ -37,7 +37,12 @@ export const serviceModule: ModuleDef<ServiceParams> = {
     if (p.state === undefined && p.enabled === undefined)
       throw new ModuleError('give state, enabled, or both');
     const script = serviceScript({ ...p, check: ctx.check }, adapterFor(p.name));
-    const r = await ctx.conn.exec('sh -s', { stdin: script, become: ctx.become, signal: ctx.signal });
+    // shared: the script's daemon starts redirect their output (see the adapters and ctl)
+    const r = await ctx.conn.exec(script, {
+      become: ctx.become,
+      signal: ctx.signal,
+      shared: true,
+    });
     const out: Record<string, string> = {};
     const warnings: string[] = [];
     for (const line of r.stdout.split('\n')) {

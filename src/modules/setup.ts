@@ -29,7 +29,7 @@ export const setupModule: ModuleDef<SetupParams> = {
   diffMode: 'none',
   async run(ctx) {
     const p = checkParams(setupModule, ctx);
-    const r = await ctx.conn.exec('sh -s', { stdin: factsScript() });
+    const r = await ctx.conn.exec('sh -s', { stdin: factsScript(), shared: true });
     if (r.code !== 0) throw new ModuleError(`gathering facts failed: ${r.stderr.trim() || `exit ${r.code}`}`);
     const facts: Record<string, unknown> = { ...parseFacts(r.stdout) };
     const filters = p.filter === undefined ? undefined : ([] as string[]).concat(p.filter);

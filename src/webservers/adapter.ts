@@ -47,6 +47,8 @@ export interface WebServerAdapter {
   stop: string;
   /** reload the config without dropping connections */
   reload: string;
+  /** the signal that makes the running master reload (what `reload` amounts to), sent straight to `$PID` */
+  reloadSignal?: string;
   /** the master pid survives a reload (nginx, apache graceful); haproxy starts a new process */
   reloadKeepsPid: boolean;
 }
@@ -76,9 +78,11 @@ export function probePrelude(w: WebServerAdapter): string {
     probe('CFG', w.configs, '-f'),
     `ws_pid() {\n${probe('PIDF', w.pidFiles, '-f')}`,
     // a pid counts only if alive, not a zombie, and the same program (lab hosts share one PID space)
-    `PID=; if [ -n "$PIDF" ]; then p=$(head -n1 "$PIDF" 2>/dev/null | tr -dc 0-9); ` +
-      `if [ -n "$p" ] && kill -0 "$p" 2>/dev/null && ! grep -q '^[^)]*) Z' /proc/$p/stat 2>/dev/null; then ` +
-      `for c in ${comms}; do [ "$(cat /proc/$p/comm 2>/dev/null)" = "$c" ] && PID=$p; done; fi; fi\n}`,
+    // shell built-ins only (read, case, kill -0): this runs before and after every service action
+    `PID=; if [ -n "$PIDF" ]; then p=; { read -r p < "$PIDF"; } 2>/dev/null; p=\${p%%[!0-9]*}; ` +
+      `if [ -n "$p" ] && kill -0 "$p" 2>/dev/null; then st=; { read -r st < /proc/$p/stat; } 2>/dev/null; ` +
+      `case "$st" in *") Z "*) ;; *) c=; { read -r c < /proc/$p/comm; } 2>/dev/null; ` +
+      `for n in ${comms}; do [ "$c" = "$n" ] && PID=$p; done ;; esac; fi; fi\n}`,
     'ws_pid',
   ].join('\n');
 }

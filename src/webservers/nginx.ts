@@ -24,5 +24,7 @@ export const nginxAdapter: WebServerAdapter = {
   start: '"$BIN" -c "$CFG" </dev/null >/dev/null 2>&1',
   stop: '"$BIN" -s quit -c "$CFG"',
   reload: '"$BIN" -s reload -c "$CFG"',
+  // `nginx -s reload` parses the whole config only to find the pid file, then sends HUP
+  reloadSignal: 'HUP',
   reloadKeepsPid: true,
 };

@@ -59,6 +59,7 @@ export async function deliver(ctx: ModuleContext<unknown>, d: Delivery): Promise
         ...attrs,
         backup: d.backup,
         become: ctx.become,
+        existing: st,
       });
       if (backupFile) data.backup_file = backupFile;
     } else await setAttributes(ctx.conn, st.path, attrs, ctx.become);

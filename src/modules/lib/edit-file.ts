@@ -82,6 +82,7 @@ export async function editFile(
         ...attrs,
         backup: opts.backup,
         become: ctx.become,
+        existing: stat,
       });
       if (backupFile) data.backup_file = backupFile;
     } else await setAttributes(ctx.conn, path, attrs, ctx.become);

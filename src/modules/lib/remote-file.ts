@@ -3,6 +3,7 @@
  * host, so unchanged content never travels), read (stat + bytes), atomic write (temp file in the
  * destination directory, mode and owner set first, then rename) and attribute fixes.
  */
+import { randomBytes } from 'node:crypto';
 import type { Connection } from '../../connections/connection.js';
 import { shellQuote } from '../../connections/connection.js';
 import { ModuleError } from '../../errors.js';
@@ -69,7 +70,7 @@ export async function remoteStat(
   path: string,
   opts: { become?: boolean; intoDir?: string } = {},
 ): Promise<RemoteStat> {
-  const r = await conn.exec(statSnippet(path, opts.intoDir), { become: opts.become });
+  const r = await conn.exec(statSnippet(path, opts.intoDir), { become: opts.become, shared: true });
   const lines = r.stdout.split('\n');
   if (r.code !== 0 || !lines[0].startsWith('path|'))
     throw new ModuleError(`cannot stat ${path}: ${r.stderr.trim() || `exit ${r.code}`}`);
@@ -82,7 +83,10 @@ export async function remoteRead(
   path: string,
   become?: boolean,
 ): Promise<{ stat: RemoteStat; text?: string }> {
-  const r = await conn.exec(`${statSnippet(path)}; if [ -f "$p" ]; then cat -- "$p"; fi`, { become });
+  const r = await conn.exec(`${statSnippet(path)}; if [ -f "$p" ]; then cat -- "$p"; fi`, {
+    become,
+    shared: true,
+  });
   if (r.code !== 0 || !r.stdout.startsWith('path|'))
     throw new ModuleError(`cannot read ${path}: ${r.stderr.trim() || `exit ${r.code}`}`);
   const first = r.stdout.indexOf('\n');
@@ -120,42 +124,55 @@ export async function setAttributes(
 ): Promise<void> {
   const cmds = attrCommands(shellQuote(path), a);
   if (!cmds.length) return;
-  const r = await conn.exec(cmds.join(' && '), { become });
+  const r = await conn.exec(cmds.join(' && '), { become, shared: true });
   if (r.code !== 0) throw new ModuleError(`cannot set attributes of ${path}: ${r.stderr.trim()}`);
 }
 
 /**
- * Write `content` to `dest` atomically: a temp file in the same directory gets its mode and owner
- * first (umask 077 until then, so a key is never readable by others), then is renamed over `dest`.
- * An existing file keeps its mode/owner unless told otherwise; a new one defaults to 0644.
- * With `backup`, the old file is kept as `dest.<timestamp>~` and its path returned.
+ * Write `content` to `dest` atomically: a temp file in the same directory is created with its final
+ * permissions (through the umask: a key is never readable by others, not even for an instant), gets
+ * its owner, then is renamed over `dest`. An existing file (`existing`, from the caller's stat) keeps
+ * its mode and owner unless told otherwise; a new one defaults to 0644. With `backup`, the old file is
+ * kept as `dest.<timestamp>~` and its path returned. Two processes in the common case (cat, mv):
+ * this runs for every changed file on every host.
  */
 export async function atomicWrite(
   conn: Connection,
   dest: string,
   content: string | Buffer,
-  a: Attributes & { backup?: boolean; become?: boolean },
+  a: Attributes & { backup?: boolean; become?: boolean; existing?: RemoteStat },
 ): Promise<{ backupFile?: string }> {
-  const keep = `if [ -e "$d" ]; then chmod "$(stat -c %a -- "$d")" "$t"; chown "$(stat -c %u:%g -- "$d")" "$t" 2>/dev/null || true; else chmod 0644 "$t"; fi`;
+  const old = a.existing?.type === 'file' ? a.existing : undefined;
+  const mode = a.mode ?? old?.mode ?? 0o644;
+  // cat creates the file as 0666 & ~umask: exact for modes without execute or special bits
+  const viaUmask = (mode & ~0o666) === 0;
+  // an existing file keeps its owner: when the old one belongs to the writer ([ -O ]/[ -G ] are shell
+  // built-ins) the new one does too; otherwise chown it to the old owner
+  const keepOwner =
+    old && a.owner === undefined && a.group === undefined && old.owner && old.group
+      ? [`{ [ -O "$d" ] && [ -G "$d" ]; } || chown ${shellQuote(`${old.owner}:${old.group}`)} "$t"`]
+      : [];
   const script = [
     'set -e',
     `d=${shellQuote(dest)}`,
-    'dir=$(dirname -- "$d")',
+    'case "$d" in */*) dir="${d%/*}"; dir="${dir:-/}" ;; *) dir=. ;; esac',
     `[ -d "$dir" ] || { echo "destination directory $dir does not exist" >&2; exit 3; }`,
-    't="$dir/.certfleet.$$.tmp"',
+    `t="$dir/.certfleet.${randomBytes(6).toString('hex')}.tmp"`,
     `trap 'rm -f -- "$t"' EXIT`,
-    'umask 077',
+    `umask ${modeText(viaUmask ? ~mode & 0o777 : 0o077)}`,
     'cat > "$t"',
-    keep,
-    ...attrCommands('"$t"', a),
+    ...(viaUmask ? [] : [`chmod ${modeText(mode)} "$t"`]),
+    ...attrCommands('"$t"', { owner: a.owner, group: a.group }),
+    ...keepOwner,
     ...(a.backup
       ? [
           'if [ -f "$d" ]; then b="$d.$(date +%Y-%m-%d@%H:%M:%S)~"; cp -p -- "$d" "$b"; printf \'backup|%s\\n\' "$b"; fi',
         ]
       : []),
     'mv -f -- "$t" "$d"',
+    'trap - EXIT',
   ].join('\n');
-  const r = await conn.exec(script, { stdin: content, become: a.become });
+  const r = await conn.exec(script, { stdin: content, become: a.become, shared: true });
   if (r.code !== 0) throw new ModuleError(`cannot write ${dest}: ${r.stderr.trim() || `exit ${r.code}`}`);
   const m = /^backup\|(.*)$/m.exec(r.stdout);
   return { backupFile: m?.[1] };

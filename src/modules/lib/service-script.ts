@@ -20,7 +20,7 @@ act() { [ -n "$DRY" ] || eval "$1"; }
 changed() { CHANGED=yes; }
 CHANGED=no
 if [ -d /run/systemd/system ]; then MGR=systemd
-elif [ "$(cat /proc/1/comm 2>/dev/null)" = init ] && [ -d /etc/init.d ]; then MGR=sysvinit
+elif { read -r INIT < /proc/1/comm; } 2>/dev/null && [ "$INIT" = init ] && [ -d /etc/init.d ]; then MGR=sysvinit
 else MGR=none; fi
 echo "manager|$MGR"
 `;
@@ -54,8 +54,10 @@ function daemonPart(w: WebServerAdapter, state: ServiceWish['state']): string {
     lines.push(`changed; ${configTest(w)}; if [ -n "$PID" ]; then ${stop}; fi; ${start}`);
   if (state === 'reloaded') {
     const settle = w.reloadKeepsPid ? '' : `; [ -n "$DRY" ] || { ${wait('newpid')}; }`;
+    // the config was just tested and $PID checked: signalling the master is the whole reload
+    const reload = w.reloadSignal ? `kill -${w.reloadSignal} "$PID"` : w.reload;
     lines.push(
-      `changed; if [ -n "$PID" ]; then ${configTest(w)}; OLD=$PID; act ${shellQuote(w.reload)}${settle}; else ${start}; fi`,
+      `changed; if [ -n "$PID" ]; then ${configTest(w)}; OLD=$PID; act ${shellQuote(reload)}${settle}; else ${start}; fi`,
     );
   }
   lines.push('ws_pid; [ -n "$PID" ] && echo "status|running" && echo "pid|$PID" || echo "status|stopped"');
@@ -70,10 +72,12 @@ function managerPart(
 ): string {
   const lines = [
     'if [ "$MGR" = systemd ]; then',
-    '  running() { systemctl is-active --quiet "$NAME"; }; ctl() { systemctl "$1" "$NAME"; }',
+    '  running() { systemctl is-active --quiet "$NAME"; }; ctl_() { systemctl "$1" "$NAME"; }',
     'else',
-    '  running() { service "$NAME" status >/dev/null 2>&1; }; ctl() { service "$NAME" "$1"; }',
+    '  running() { service "$NAME" status >/dev/null 2>&1 </dev/null; }; ctl_() { service "$NAME" "$1"; }',
     'fi',
+    // output captured: a daemon an init script starts must not keep the (shared) shell's stdout
+    'ctl() { OUT=$(ctl_ "$1" 2>&1 </dev/null) || { printf \'%s\\n\' "$OUT" >&2; return 1; }; }',
   ];
   if (state === 'started') lines.push('if ! running; then changed; act "ctl start"; fi');
   if (state === 'stopped') lines.push('if running; then changed; act "ctl stop"; fi');

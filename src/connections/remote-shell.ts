@@ -1,0 +1,190 @@
+/**
+ * One persistent `sh` per SSH connection that runs short jobs back to back [mitogen's idea, in plain
+ * POSIX sh]. A fresh exec channel costs sshd a fork, the login shell's start-up and a few round trips
+ * — on 50 hosts sharing two cores that is ~1.2 ms per command, against ~0.3 ms for a job in this
+ * shell (measured on the lab). Jobs are the modules' own scripts (stat, atomic write, service
+ * control) that start no process outliving them: a daemon keeping the shell's stdout would write
+ * into the next job's output, so user commands keep their own channel.
+ *
+ * Wire format, controller → host: `ID NLINES NBYTES\n`, the script's NLINES lines, then NBYTES of
+ * stdin. The driver runs the script in a background subshell (so it can be killed by pid), then
+ * prints `\x1eID RC\n` on stdout and `\x1eID\n` on stderr; the job's pid comes as `\x1dID PID\n` on
+ * stderr. IDs carry a random nonce, so job output cannot fake an end marker by accident.
+ */
+import { randomBytes } from 'node:crypto';
+import type { ClientChannel } from 'ssh2';
+
+const PID = '\x1d';
+
+// Driver variables are prefixed: jobs see the driver's variables (they run in its subshells).
+const DRIVER = [
+  '__cf_t=$(mktemp) || exit 1',
+  `trap 'rm -f "$__cf_t"' EXIT`,
+  `printf '\\037ready\\n'`,
+  'while IFS= read -r __cf_h; do',
+  '  set -- $__cf_h; __cf_s=; __cf_i=0',
+  '  while [ "$__cf_i" -lt "$2" ]; do IFS= read -r __cf_l; __cf_s="$__cf_s$__cf_l',
+  '"; __cf_i=$((__cf_i+1)); done',
+  '  if [ "$3" -gt 0 ]; then head -c "$3" > "$__cf_t"; else : > "$__cf_t"; fi',
+  '  ( eval "$__cf_s" ) < "$__cf_t" &',
+  `  printf '\\035%s %s\\n' "$1" "$!" >&2`,
+  '  wait "$!"; __cf_r=$?',
+  `  printf '\\036%s %s\\n' "$1" "$__cf_r"; printf '\\036%s\\n' "$1" >&2`,
+  'done',
+].join('\n');
+
+/** The command that starts the driver in the remote login shell. */
+export const DRIVER_COMMAND = `exec sh -c '${DRIVER.replace(/'/g, `'\\''`)}'`;
+
+/** What a job produced. A job killed by a signal reports 128+N as a shell does. */
+export interface JobResult {
+  code: number;
+  stdout: Buffer;
+  stderr: Buffer;
+}
+
+/** The shell could not be used (not started, or gone): the caller falls back to an exec channel. */
+export class ShellUnavailable extends Error {}
+
+interface Job {
+  id: string;
+  out: Buffer[];
+  err: Buffer[];
+  code?: number;
+  errDone: boolean;
+  pid?: number;
+  resolve(r: JobResult): void;
+  reject(e: Error): void;
+}
+
+/** A persistent shell on one channel; one job at a time (`busy` tells callers to use a channel). */
+export class RemoteShell {
+  private readonly nonce = randomBytes(6).toString('hex');
+  private counter = 0;
+  private job?: Job;
+  private ready = false;
+  private dead?: Error;
+  private readonly started: Promise<void>;
+
+  constructor(private readonly channel: ClientChannel) {
+    this.started = new Promise((resolve, reject) => {
+      let greeting = '';
+      const onGreeting = (d: Buffer) => {
+        greeting += d.toString('latin1');
+        if (!greeting.includes('\x1fready\n')) return;
+        channel.off('data', onGreeting);
+        this.ready = true;
+        channel.on('data', (c: Buffer) => this.onStdout(c));
+        resolve();
+      };
+      channel.on('data', onGreeting);
+      channel.stderr.on('data', (c: Buffer) => this.onStderr(c));
+      channel.on('close', () => {
+        const err = new ShellUnavailable('the remote shell ended');
+        this.dead = err;
+        if (!this.ready) reject(err);
+        this.job?.reject(err);
+        this.job = undefined;
+      });
+    });
+    this.started.catch(() => undefined);
+  }
+
+  /** True while a job runs (a second caller should not wait behind it). */
+  get busy(): boolean {
+    return this.job !== undefined;
+  }
+
+  /** False once the driver ended (or was ended): every later job must take a channel. */
+  get alive(): boolean {
+    return this.dead === undefined;
+  }
+
+  /** Resolves once the driver greeted; rejects with ShellUnavailable if it never does. */
+  whenReady(): Promise<void> {
+    return this.started;
+  }
+
+  /** The remote pid of the running job (to kill it), once the driver told it. */
+  get jobPid(): number | undefined {
+    return this.job?.pid;
+  }
+
+  /** Run one job; `script` is POSIX sh. */
+  async run(script: string, stdin?: Buffer): Promise<JobResult> {
+    // no await between the busy check and taking the slot once the driver is up
+    if (!this.ready) await this.started;
+    if (this.dead) throw this.dead;
+    if (this.job) throw new ShellUnavailable('the remote shell is busy');
+    const id = `${this.nonce}${++this.counter}`;
+    const lines = script.split('\n');
+    return new Promise<JobResult>((resolve, reject) => {
+      this.job = { id, out: [], err: [], errDone: false, resolve, reject };
+      this.channel.write(`${id} ${lines.length} ${stdin?.length ?? 0}\n${script}\n`);
+      if (stdin?.length) this.channel.write(stdin);
+    });
+  }
+
+  /** Stop the driver (EOF on its stdin ends the loop; its trap removes the temp file). */
+  end(): void {
+    this.dead ??= new ShellUnavailable('the remote shell was closed');
+    this.channel.end();
+  }
+
+  private onStdout(chunk: Buffer): void {
+    const job = this.job;
+    if (!job) return;
+    job.out.push(chunk);
+    // the end marker is the last thing the driver writes for this job: look only at the tail
+    const marker = `\x1e${job.id} `;
+    const tail = tailOf(job.out, marker.length + 16);
+    const at = tail.lastIndexOf(marker, undefined, 'latin1');
+    if (at < 0 || tail[tail.length - 1] !== 0x0a) return;
+    const all = Buffer.concat(job.out);
+    const cut = all.lastIndexOf(marker, undefined, 'latin1');
+    job.code = Number(
+      all
+        .subarray(cut + marker.length)
+        .toString('latin1')
+        .trim(),
+    );
+    job.out = [all.subarray(0, cut)];
+    this.settle(job);
+  }
+
+  private onStderr(chunk: Buffer): void {
+    const job = this.job;
+    if (!job) return;
+    job.err.push(chunk);
+    if (job.pid === undefined) {
+      const m = new RegExp(`${PID}${job.id} (\\d+)\\n`).exec(Buffer.concat(job.err).toString('latin1'));
+      if (m) job.pid = Number(m[1]);
+    }
+    const end = Buffer.from(`\x1e${job.id}\n`, 'latin1');
+    const tail = tailOf(job.err, end.length);
+    if (tail.length >= end.length && tail.subarray(tail.length - end.length).equals(end)) {
+      const text = Buffer.concat(job.err);
+      job.errDone = true;
+      // the pid line sits somewhere in the stream (the job may write to stderr before it)
+      const pidLine = Buffer.from(`${PID}${job.id} ${job.pid}\n`, 'latin1');
+      const body = text.subarray(0, text.length - end.length);
+      const i = body.indexOf(pidLine);
+      job.err = [i < 0 ? body : Buffer.concat([body.subarray(0, i), body.subarray(i + pidLine.length)])];
+      this.settle(job);
+    }
+  }
+
+  private settle(job: Job): void {
+    if (job.code === undefined || !job.errDone || this.job !== job) return;
+    this.job = undefined;
+    job.resolve({ code: job.code, stdout: Buffer.concat(job.out), stderr: Buffer.concat(job.err) });
+  }
+}
+
+/** The last chunks of `chunks`, at least `min` bytes together (or all of them). */
+function tailOf(chunks: Buffer[], min: number): Buffer {
+  let n = 0;
+  let i = chunks.length;
+  while (i > 0 && n < min) n += chunks[--i].length;
+  return Buffer.concat(chunks.slice(i));
+}
