@@ -53,7 +53,13 @@ interface TxnOptions {
 
 async function sh(o: TxnOptions, cmd: string): Promise<{ ok: boolean; out: string }> {
   const r = await o.conn.exec(cmd, { become: o.become });
-  const out = redact(`${r.stdout}\n${r.stderr}`.trim()).split('\n').slice(-6).join('\n');
+  // the server's own last lines joined into one: a failed host is one line of output, whatever it printed
+  const out = redact(`${r.stdout}\n${r.stderr}`)
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .slice(-6)
+    .join(' | ');
   return { ok: r.code === 0, out };
 }
 
