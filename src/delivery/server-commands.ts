@@ -40,10 +40,13 @@ export function serverCommands(
     }
     case 'haproxy': {
       const cfg = opts.haproxyCfg ?? HAPROXY_CFG;
-      // -x hands the listening sockets over so no connection is refused during the reload
+      // -x hands the listening sockets over so no connection is refused during the reload; only when
+      // the socket answers: with a stale socket file (a refused connection) the new process would exit
+      const sock = '/run/haproxy/admin.sock';
+      const answers = `perl -MIO::Socket::UNIX -e 'IO::Socket::UNIX->new(Peer => $ARGV[0]) or exit 1' ${sock}`;
       const reload =
         `p=$(cat /run/haproxy.pid 2>/dev/null); ` +
-        `if [ -S /run/haproxy/admin.sock ]; then x='-x /run/haproxy/admin.sock'; else x=''; fi; ` +
+        `if [ -S ${sock} ] && ${answers} 2>/dev/null; then x='-x ${sock}'; else x=''; fi; ` +
         `haproxy -f ${cfg} -p /run/haproxy.pid $x -sf $p`;
       return { testLabel: 'haproxy -c', test: `haproxy -c -q -f ${cfg}`, reload };
     }

@@ -153,14 +153,22 @@ export async function runTransaction(spec: TxnSpec, o: TxnOptions): Promise<Modu
   };
 
   const combined = spec.cert?.layout.combinedPath;
-  const hot =
+  const wantHot =
     spec.kind === 'haproxy' &&
     spec.runtimeSocket !== undefined &&
     planIsEmpty(config) &&
     combined !== undefined &&
     delivery !== undefined &&
-    delivery.plan.files.some((f) => f.path === combined) &&
-    (await runtimeApiAvailable(o.conn, spec.runtimeSocket, o.become));
+    delivery.plan.files.some((f) => f.path === combined);
+  const hot = wantHot && (await runtimeApiAvailable(o.conn, spec.runtimeSocket!, o.become));
+  // a hot update was possible but the socket is missing or refuses: say why HAProxy got a new process
+  const warnings =
+    wantHot && !hot
+      ? [
+          `${o.conn.host}: HAProxy runtime API at ${spec.runtimeSocket} does not answer; ` +
+            'certificate updated by a reload instead of a hot update',
+        ]
+      : undefined;
   const certFiles = delivery?.plan.files ?? [];
   const writeNow = hot ? certFiles.filter((f) => f.path !== combined) : certFiles;
   const pre = delivery?.changed ? prevSnapshotLines(delivery.paths) : [];
@@ -201,5 +209,5 @@ export async function runTransaction(spec: TxnSpec, o: TxnOptions): Promise<Modu
   if (bad) return fail(`verification failed: ${bad}`);
   await dropBackup(o.conn, backupDir, o.become);
   const what = data.hot_updated ? 'hot-updated through the runtime API' : 'reloaded';
-  return result(`${what}${serial ? `; serving serial ${serial}` : ''}`);
+  return { ...result(`${what}${serial ? `; serving serial ${serial}` : ''}`), warnings };
 }
