@@ -63,14 +63,22 @@ async function sh(o: TxnOptions, cmd: string): Promise<{ ok: boolean; out: strin
   return { ok: r.code === 0, out };
 }
 
-async function verifyServed(spec: TxnSpec, serial: string | undefined): Promise<string | undefined> {
+/** Why the expected serial is not served (undefined when it is); `stale`: another certificate is served. */
+async function checkServed(
+  spec: TxnSpec,
+  serial: string | undefined,
+): Promise<{ why: string; stale: boolean } | undefined> {
   if (!spec.verify || serial === undefined) return undefined;
   const r = await waitForSerial(spec.verify, serial, spec.verify.waitMs ?? 5000);
   if (r.ok) return undefined;
   const where = `${spec.verify.address}:${spec.verify.port}`;
   return r.seen
-    ? `${where} serves serial ${r.seen.serial}, expected ${serial}`
-    : `TLS handshake with ${where} failed: ${r.error}`;
+    ? { why: `${where} serves serial ${r.seen.serial}, expected ${serial}`, stale: true }
+    : { why: `TLS handshake with ${where} failed: ${r.error}`, stale: false };
+}
+
+async function verifyServed(spec: TxnSpec, serial: string | undefined): Promise<string | undefined> {
+  return (await checkServed(spec, serial))?.why;
 }
 
 /** Run the transaction on one host and return the module result (throws ModuleError on failure). */
@@ -119,10 +127,12 @@ export async function runTransaction(spec: TxnSpec, o: TxnOptions): Promise<Modu
   if (o.check) return result(changed ? 'would update and reload' : 'up to date');
 
   if (!changed) {
-    const bad = await verifyServed(spec, serial);
+    const bad = await checkServed(spec, serial);
     if (!bad) return result(serial ? `serving serial ${serial}` : 'up to date');
-    if (!spec.reloadIfStale)
-      throw new ModuleError(`verification failed: ${bad} (no change was made)`, { data });
+    // files already ours but an older certificate served: a run was stopped (killed, cut off) between
+    // writing them and the reload — finish its job, or every later run fails here too
+    if (!spec.reloadIfStale && !bad.stale)
+      throw new ModuleError(`verification failed: ${bad.why} (no change was made)`, { data });
     // nothing of ours to roll back: the files on the host are what they are
     const t = await sh(o, spec.commands.test);
     if (!t.ok) throw new ModuleError(`${spec.commands.testLabel} failed: ${t.out}`, { data });
