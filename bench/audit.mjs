@@ -72,7 +72,7 @@ async function seed(h, cert, chain) {
 function cli(args) {
   return new Promise((resolve) => {
     const t0 = process.hrtime.bigint();
-    const child = spawn(process.execPath, [join(ROOT, 'dist/cli/index.js'), ...args], { cwd: ROOT });
+    const child = spawn(process.execPath, [join(ROOT, 'dist/bundle/certfleet.js'), ...args], { cwd: ROOT });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));

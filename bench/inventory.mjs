@@ -1,6 +1,6 @@
 // Inventory loading benchmark: generates a 5,000-host inventory directory (YAML with nested
 // groups and host ranges, an INI file of role groups, group_vars/ files and directories,
-// host_vars/) in a temp dir and times `node dist/cli/index.js inventory -i DIR --list`, CLI start
+// host_vars/) in a temp dir and times `node dist/bundle/certfleet.js inventory -i DIR --list`, CLI start
 // included (median of 5). With ansible-inventory installed it also times it once and checks that
 // both print the same inventory. Run `npm run build` first.
 import { spawnSync } from 'node:child_process';
@@ -11,9 +11,9 @@ import { isDeepStrictEqual } from 'node:util';
 import { fileURLToPath } from 'node:url';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
-const cli = join(repo, 'dist/cli/index.js');
+const cli = join(repo, 'dist/bundle/certfleet.js');
 if (!existsSync(cli)) {
-  console.error('bench/inventory: dist/cli/index.js is missing, run `npm run build` first');
+  console.error('bench/inventory: dist/bundle/certfleet.js is missing, run `npm run build` first');
   process.exit(1);
 }
 

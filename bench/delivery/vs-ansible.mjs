@@ -127,7 +127,7 @@ async function benchSize(n, runs) {
     const inv = join(dir, 'inventory.yml');
     await writeDeliveryInventory(lab, inv, { certfleet_state_dir: state });
     ansibleConfig(dir, lab, n);
-    const cli = join(root, 'dist', 'cli', 'index.js');
+    const cli = join(root, 'dist', 'bundle', 'certfleet.js');
     const tools = {
       certfleet: () =>
         timed(

@@ -135,7 +135,7 @@ async function benchSize(n) {
         timed(
           'node',
           [
-            join(root, 'dist', 'cli', 'index.js'),
+            join(root, 'dist', 'bundle', 'certfleet.js'),
             'run',
             'certfleet.yml',
             '-i',

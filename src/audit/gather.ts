@@ -5,17 +5,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Connection } from '../connections/connection.js';
+import { codeAsset } from '../paths.js';
 import type { HostFacts, PathStat, WebServerKind } from './types.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
 let scriptBody: string | undefined;
 
 /** The gather script with a fresh frame mark; `mark` is what parseGatherOutput needs. */
 export function gatherScript(): { script: string; mark: string } {
-  scriptBody ??= readFileSync(join(here, 'gather.sh'), 'utf8');
+  scriptBody ??= readFileSync(codeAsset('audit', 'gather.sh'), 'utf8');
   const mark = `@@CERTFLEET-${randomBytes(8).toString('hex')}`;
   return { script: `MARK='${mark}'\n${scriptBody}`, mark };
 }

@@ -4,7 +4,8 @@
  * error ends in handleError (one place decides messages and exit codes).
  */
 import { Command, CommanderError } from 'commander';
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { packageFile } from '../paths.js';
 import { ConfigError } from '../errors.js';
 import { registerAudit } from './audit.js';
 import { handleError } from './handle-error.js';
@@ -16,8 +17,7 @@ import { registerSchedule } from './schedule.js';
 import { registerDns } from './dns.js';
 import { registerOvh } from './ovh.js';
 
-const require = createRequire(import.meta.url);
-const { version } = require('../../package.json') as { version: string };
+const { version } = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string };
 
 export function buildProgram(): Command {
   const program = new Command('certfleet')

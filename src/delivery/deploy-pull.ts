@@ -10,6 +10,7 @@
 import { readFile } from 'node:fs/promises';
 import { shellQuote } from '../connections/connection.js';
 import { ModuleError } from '../errors.js';
+import { codeAsset } from '../paths.js';
 import type { CertDeployParams } from '../modules/cert_deploy.js';
 import type { ModuleContext, ModuleResult } from '../modules/types.js';
 import { unifiedDiff } from '../output/diff.js';
@@ -25,7 +26,7 @@ export const PULL_SCRIPT = '/usr/local/sbin/certfleet-pull';
 
 /** The pull script's text (shipped beside this module). */
 export async function pullScriptText(): Promise<string> {
-  return readFile(new URL('./certfleet-pull.sh', import.meta.url), 'utf8');
+  return readFile(codeAsset('delivery', 'certfleet-pull.sh'), 'utf8');
 }
 
 function manifest(files: { name: string; content: string }[]): string {

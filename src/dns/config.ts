@@ -62,7 +62,7 @@ export function envName(def: ProviderDef, key: string): string {
 }
 
 /** Own instance: `verbose` gives errors their schema, so a key's `errorMessage` can replace ajv's text. */
-const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, validateSchema: false });
 const validators = new Map<string, ValidateFunction>();
 
 /** Env strings become numbers/booleans when the schema wants them (else validation explains). */

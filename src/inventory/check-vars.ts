@@ -5,13 +5,11 @@
  */
 import type { Issue, SourceLocation } from '../errors.js';
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { schemaValidator, validateWith } from '../config/validate.js';
 import { locatePath } from '../config/yaml.js';
+import { codeAsset } from '../paths.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const schema = JSON.parse(readFileSync(join(here, '../config/schemas/hostvars.schema.json'), 'utf8')) as {
+const schema = JSON.parse(readFileSync(codeAsset('config', 'schemas', 'hostvars.schema.json'), 'utf8')) as {
   properties: Record<string, { errorMessage?: string }>;
 };
 /** The variables the schema constrains, with the one message to show when a value is wrong. */

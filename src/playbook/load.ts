@@ -5,17 +5,17 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { schemaValidator, validateWith } from '../config/validate.js';
 import { warnIfSecretFileExposed } from '../config/secret-file.js';
 import { locate, locateValue, readYamlFile } from '../config/yaml.js';
 import { ConfigError, type Issue, type SourceLocation } from '../errors.js';
+import { packageFile } from '../paths.js';
 import { loadTaskFile, parseTaskList, type Inherited, type LoadContext } from './task.js';
 import { checkTemplates, toBool, toList } from './values.js';
 import type { Play, Playbook, Task, TaskItem } from './types.js';
 
 /** The repo's own roles (shipped with the package), searched after `<playbook dir>/roles`. */
-export const PROJECT_ROLES_DIR = fileURLToPath(new URL('../../roles', import.meta.url));
+export const PROJECT_ROLES_DIR = packageFile('roles');
 
 /** Load and validate a playbook file; throws ConfigError listing every issue found. */
 export async function loadPlaybook(file: string): Promise<Playbook> {
