@@ -48,7 +48,8 @@ export function serverCommands(
         `p=$(cat /run/haproxy.pid 2>/dev/null); ` +
         `if [ -S ${sock} ] && ${answers} 2>/dev/null; then x='-x ${sock}'; else x=''; fi; ` +
         `haproxy -f ${cfg} -p /run/haproxy.pid $x -sf $p`;
-      return { testLabel: 'haproxy -c', test: `haproxy -c -q -f ${cfg}`, reload };
+      // no -q: it silences the alerts too, and the user would see "haproxy -c failed: " and no reason
+      return { testLabel: 'haproxy -c', test: `haproxy -c -f ${cfg}`, reload };
     }
     case 'tomcat': {
       const base = opts.catalinaBase ?? '/var/lib/tomcat10';
