@@ -6,7 +6,8 @@
  * the exit code, that every host still serves a valid certificate and the failed host exactly what
  * it had (files byte-identical, same server PID where the server promises it), that no TXT record is
  * left, then removes the fault and checks from the recap that the re-run changes only what is left.
- *   6  a config that fails the server's config test (apachectl -t) → rollback, the rollout stops
+ *   6  a config that fails the server's config test (apachectl -t on web2: the rollout stops there;
+ *      haproxy -c on lb1: a managed block inside the user's file) → rollback
  *   7  a reload that fails (HAProxy cannot bind a port another process holds) → rollback, reload back
  *   8  the new certificate is not what is served after the reload (an old vhost catches the name)
  *   9  HAProxy's admin socket missing or refusing → a reload instead of the hot update, with a warning
@@ -56,7 +57,7 @@ afterAll(async () => {
 });
 
 describe('row 6: the config test fails after the change', () => {
-  it('apachectl -t fails on web2: one line, exit 2, web2 byte-identical and serving its certificate; rollout stops', async () => {
+  it('6a: apachectl -t fails on web2: one line, exit 2, web2 byte-identical and serving its certificate; rollout stops', async () => {
     const before = await f.serials();
     const dirs = ['/etc/apache2', '/etc/ssl/certfleet'];
     const files = await snapshot(web2, dirs);
@@ -97,7 +98,7 @@ describe('row 6: the config test fails after the change', () => {
     expect(await f.serials()).toEqual({ web1: fresh, web2: fresh, lb1: fresh });
     expect(f.txt()).toEqual([]);
     recordRow({
-      row: '6',
+      row: '6a',
       fault:
         'config test fails after the change (a host var renders an Apache directive that does not exist)',
       user_sees: stable(errs[0], {}),
@@ -107,6 +108,51 @@ describe('row 6: the config test fails after the change', () => {
         'web1 (nginx, before it) serves the new one; the rollout stopped: lb1 untouched, serving its previous certificate',
       rerun:
         'fault removed: exit 0, web1 changed=0, web2 changed=1, lb1 changed=1; all serve the new certificate',
+      test: TEST,
+    });
+  }, 120_000);
+
+  it('6b: haproxy -c fails on lb1 (a typo in a backend name): the managed block is taken out again, same PID', async () => {
+    const before = await f.serials();
+    const dirs = ['/etc/haproxy', '/etc/ssl/certfleet'];
+    const files = await snapshot(lb1, dirs);
+    const pid = await lb1.servicePid('haproxy');
+    // the frontend is a managed block inside the user's haproxy.cfg: the rollback restores the file
+    await f.writeInventory({ cert_name: 'row6b' }, { lb1: { haproxy_tls_backend: 'no_such_backend' } });
+    const r = await run();
+    expect(r.code, r.out).toBe(2);
+    const errs = errorLines(r.out);
+    expect(errs, r.out).toHaveLength(1);
+    expect(errs[0]).toMatch(
+      /^failed: \[lb1\] => haproxy -c failed: .*unable to find required default_backend: 'no_such_backend'.*; rolled back$/,
+    );
+    expect(await snapshot(lb1, dirs)).toBe(files);
+    expect(await lb1.servicePid('haproxy')).toBe(pid);
+    const fresh = storedSerial('row6b');
+    expect(await f.serials()).toEqual({ web1: fresh, web2: fresh, lb1: before.lb1 });
+    const rc = recap(r.out);
+    expect(rc.web1).toMatchObject({ changed: 2, failed: 0 });
+    expect(rc.web2).toMatchObject({ changed: 1, failed: 0 });
+    expect(rc.lb1).toMatchObject({ changed: 0, failed: 1 });
+    expect(f.txt()).toEqual([]);
+
+    await f.writeInventory({ cert_name: 'row6b' });
+    const again = await run();
+    expect(again.code, again.out).toBe(0);
+    const rc2 = recap(again.out);
+    expect(rc2.web1).toMatchObject({ changed: 0, failed: 0 });
+    expect(rc2.web2).toMatchObject({ changed: 0, failed: 0 });
+    expect(rc2.lb1).toMatchObject({ changed: 1, failed: 0 });
+    expect(await f.serials()).toEqual({ web1: fresh, web2: fresh, lb1: fresh });
+    recordRow({
+      row: '6b',
+      fault:
+        'config test fails after the change (HAProxy: default_backend names a backend that does not exist)',
+      user_sees: stable(errs[0], {}),
+      exit_code: 2,
+      host_serves_after:
+        'lb1 rolled back: haproxy.cfg (managed block) and certificate files byte-identical, same HAProxy PID, previous certificate served; web1, web2 serve the new one',
+      rerun: 'fault removed: exit 0, web1 changed=0, web2 changed=0, lb1 changed=1',
       test: TEST,
     });
   }, 120_000);
