@@ -6,29 +6,26 @@
  * control) that start no process outliving them: a daemon keeping the shell's stdout would write
  * into the next job's output, so user commands keep their own channel.
  *
- * Wire format, controller → host: `ID NLINES NBYTES\n`, the script's NLINES lines, then NBYTES of
- * stdin. The driver runs the script in a background subshell (so it can be killed by pid), then
- * prints `\x1eID RC\n` on stdout and `\x1eID\n` on stderr; the job's pid comes as `\x1dID PID\n` on
- * stderr. IDs carry a random nonce, so job output cannot fake an end marker by accident.
+ * Wire format, controller → host, in ONE write (each SSH packet costs a socket write and a wake-up
+ * on the host): `ID NLINES NBYTES\n`, the script's NLINES lines, then NBYTES of stdin. The driver
+ * runs the script in a subshell, then prints `\x1eID RC\n` on stdout and `\x1eID\n` on stderr. IDs
+ * carry a random nonce, so job output cannot fake an end marker by accident. The driver's pid comes
+ * with its greeting: a job is killed as the driver's child.
  */
 import { randomBytes } from 'node:crypto';
 import type { ClientChannel } from 'ssh2';
-
-const PID = '\x1d';
 
 // Driver variables are prefixed: jobs see the driver's variables (they run in its subshells).
 const DRIVER = [
   '__cf_t=$(mktemp) || exit 1',
   `trap 'rm -f "$__cf_t"' EXIT`,
-  `printf '\\037ready\\n'`,
+  `printf '\\037ready %s\\n' "$$"`,
   'while IFS= read -r __cf_h; do',
   '  set -- $__cf_h; __cf_s=; __cf_i=0',
   '  while [ "$__cf_i" -lt "$2" ]; do IFS= read -r __cf_l; __cf_s="$__cf_s$__cf_l',
   '"; __cf_i=$((__cf_i+1)); done',
   '  if [ "$3" -gt 0 ]; then head -c "$3" > "$__cf_t"; else : > "$__cf_t"; fi',
-  '  ( eval "$__cf_s" ) < "$__cf_t" &',
-  `  printf '\\035%s %s\\n' "$1" "$!" >&2`,
-  '  wait "$!"; __cf_r=$?',
+  '  ( eval "$__cf_s" ) < "$__cf_t"; __cf_r=$?',
   `  printf '\\036%s %s\\n' "$1" "$__cf_r"; printf '\\036%s\\n' "$1" >&2`,
   'done',
 ].join('\n');
@@ -52,7 +49,6 @@ interface Job {
   err: Buffer[];
   code?: number;
   errDone: boolean;
-  pid?: number;
   resolve(r: JobResult): void;
   reject(e: Error): void;
 }
@@ -63,6 +59,8 @@ export class RemoteShell {
   private counter = 0;
   private job?: Job;
   private ready = false;
+  /** the driver's pid on the host (jobs are its children) */
+  driverPid?: number;
   private dead?: Error;
   private readonly started: Promise<void>;
 
@@ -71,7 +69,10 @@ export class RemoteShell {
       let greeting = '';
       const onGreeting = (d: Buffer) => {
         greeting += d.toString('latin1');
-        if (!greeting.includes('\x1fready\n')) return;
+        const at = greeting.indexOf('\x1fready ');
+        const nl = at < 0 ? -1 : greeting.indexOf('\n', at);
+        if (nl < 0) return;
+        this.driverPid = Number(greeting.slice(at + 7, nl));
         channel.off('data', onGreeting);
         this.ready = true;
         channel.on('data', (c: Buffer) => this.onStdout(c));
@@ -105,9 +106,11 @@ export class RemoteShell {
     return this.started;
   }
 
-  /** The remote pid of the running job (to kill it), once the driver told it. */
-  get jobPid(): number | undefined {
-    return this.job?.pid;
+  /** Shell command that kills the running job (the driver's children), for another channel. */
+  get killJobCommand(): string | undefined {
+    return this.driverPid === undefined
+      ? undefined
+      : `kill -KILL $(ps -o pid= --ppid ${this.driverPid}) 2>/dev/null`;
   }
 
   /** Run one job; `script` is POSIX sh. */
@@ -120,8 +123,8 @@ export class RemoteShell {
     const lines = script.split('\n');
     return new Promise<JobResult>((resolve, reject) => {
       this.job = { id, out: [], err: [], errDone: false, resolve, reject };
-      this.channel.write(`${id} ${lines.length} ${stdin?.length ?? 0}\n${script}\n`);
-      if (stdin?.length) this.channel.write(stdin);
+      const head = Buffer.from(`${id} ${lines.length} ${stdin?.length ?? 0}\n${script}\n`);
+      this.channel.write(stdin?.length ? Buffer.concat([head, stdin]) : head);
     });
   }
 
@@ -156,20 +159,12 @@ export class RemoteShell {
     const job = this.job;
     if (!job) return;
     job.err.push(chunk);
-    if (job.pid === undefined) {
-      const m = new RegExp(`${PID}${job.id} (\\d+)\\n`).exec(Buffer.concat(job.err).toString('latin1'));
-      if (m) job.pid = Number(m[1]);
-    }
     const end = Buffer.from(`\x1e${job.id}\n`, 'latin1');
     const tail = tailOf(job.err, end.length);
     if (tail.length >= end.length && tail.subarray(tail.length - end.length).equals(end)) {
       const text = Buffer.concat(job.err);
       job.errDone = true;
-      // the pid line sits somewhere in the stream (the job may write to stderr before it)
-      const pidLine = Buffer.from(`${PID}${job.id} ${job.pid}\n`, 'latin1');
-      const body = text.subarray(0, text.length - end.length);
-      const i = body.indexOf(pidLine);
-      job.err = [i < 0 ? body : Buffer.concat([body.subarray(0, i), body.subarray(i + pidLine.length)])];
+      job.err = [text.subarray(0, text.length - end.length)];
       this.settle(job);
     }
   }

@@ -229,13 +229,10 @@ export class SshConnection implements Connection {
     let onAbort: (() => void) | undefined;
     const aborted = new Promise<never>((_, reject) => {
       onAbort = () => {
-        const pid = shell.jobPid;
+        const kill = shell.killJobCommand;
         this.shell = undefined;
         shell.end();
-        if (pid !== undefined && this.client)
-          this.execChannel(this.client, `kill -KILL ${pid} 2>/dev/null`, undefined, {}).catch(
-            () => undefined,
-          );
+        if (kill && this.client) this.execChannel(this.client, kill, undefined, {}).catch(() => undefined);
         reject(new InterruptedError());
       };
       opts.signal?.addEventListener('abort', onAbort, { once: true });
