@@ -25,6 +25,19 @@ export function formatRecap(hosts: Record<string, HostStats>): string {
   return banner('PLAY RECAP') + lines.join('\n') + '\n';
 }
 
+/**
+ * A failure is one line, whatever the remote side printed (sudo's "Sorry, try again." once per
+ * attempt, a daemon's several lines): its non-empty lines joined with ' | ', as the delivery does with
+ * a server's config-test output — a reader (or `grep failed:`) sees the whole reason on that line.
+ */
+function oneLine(msg: string): string {
+  return msg
+    .split(/\r\n|[\n\r\u0085\u2028\u2029]/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .join(' | ');
+}
+
 /** A sink writing plain lines to `out` and warnings to `err`. */
 export function plainRenderer(stdout: Writable, stderr: Writable): EventSink {
   // the engine redacts already; redacting at the edge too costs little and catches late secrets
@@ -45,9 +58,10 @@ export function plainRenderer(stdout: Writable, stderr: Writable): EventSink {
         const item = e.item === undefined ? '' : ` => (item=${e.item})`;
         const msg = e.msg ? ` => ${e.msg}` : '';
         if (e.status === 'failed' || e.status === 'ignored') {
-          out.write(`failed: ${host}${item}${msg}\n`);
+          out.write(`failed: ${host}${item}${e.msg ? ` => ${oneLine(e.msg)}` : ''}\n`);
           if (e.status === 'ignored') out.write('...ignoring\n');
-        } else if (e.status === 'unreachable') out.write(`fatal: ${host}: UNREACHABLE!${msg}\n`);
+        } else if (e.status === 'unreachable')
+          out.write(`fatal: ${host}: UNREACHABLE!${e.msg ? ` => ${oneLine(e.msg)}` : ''}\n`);
         else if (e.status === 'skipped') out.write(`skipping: ${host}${item}\n`);
         else
           out.write(
