@@ -139,6 +139,8 @@ export async function applyChanges(
   for (const d of dirs) lines.push(`[ -d ${shellQuote(d)} ] || mkdir -p -- ${shellQuote(d)}`);
   // files are created private, then get their own mode before the rename
   lines.push('umask 077');
+  // a write that fails (ENOSPC, EIO...) names its destination, and leaves no truncated temp file behind
+  lines.push(`cf_fail() { rm -f -- "$1"; printf 'cannot write %s\\n' "$2" >&2; exit 1; }`);
   let i = 0;
   if (change.backupDir) lines.push(`mkdir -p -m 700 -- ${shellQuote(change.backupDir)}`);
   lines.push(...(change.pre ?? []));
@@ -150,7 +152,11 @@ export async function applyChanges(
     const b64 = Buffer.from(f.content)
       .toString('base64')
       .replace(/(.{76})/g, '$1\n');
-    lines.push(`base64 -d > ${tmp} <<'CERTFLEET_EOF'`, b64, 'CERTFLEET_EOF');
+    lines.push(
+      `base64 -d > ${tmp} <<'CERTFLEET_EOF' || cf_fail ${tmp} ${shellQuote(f.path)}`,
+      b64,
+      'CERTFLEET_EOF',
+    );
     // mode and owner are set on the temp file so the file never appears with the wrong ones
     lines.push(`chmod ${f.mode.toString(8)} ${tmp}`);
     if (f.owner !== undefined || f.group !== undefined) {
