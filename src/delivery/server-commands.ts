@@ -5,6 +5,8 @@
  * playbook can override both (`test_command`, `reload_command`), e.g. with `systemctl reload nginx`.
  */
 
+import { HAPROXY_ADMIN_SOCKET, socketAnswers } from '../webservers/haproxy.js';
+
 /** Server kinds the transaction knows. */
 export type ServerKind = 'nginx' | 'apache' | 'haproxy' | 'tomcat';
 
@@ -42,11 +44,10 @@ export function serverCommands(
       const cfg = opts.haproxyCfg ?? HAPROXY_CFG;
       // -x hands the listening sockets over so no connection is refused during the reload; only when
       // the socket answers: with a stale socket file (a refused connection) the new process would exit
-      const sock = '/run/haproxy/admin.sock';
-      const answers = `perl -MIO::Socket::UNIX -e 'IO::Socket::UNIX->new(Peer => $ARGV[0]) or exit 1' ${sock}`;
+      const sock = HAPROXY_ADMIN_SOCKET;
       const reload =
         `p=$(cat /run/haproxy.pid 2>/dev/null); ` +
-        `if [ -S ${sock} ] && ${answers} 2>/dev/null; then x='-x ${sock}'; else x=''; fi; ` +
+        `if ${socketAnswers(sock)}; then x='-x ${sock}'; else x=''; fi; ` +
         `haproxy -f ${cfg} -p /run/haproxy.pid $x -sf $p`;
       // no -q: it silences the alerts too, and the user would see "haproxy -c failed: " and no reason
       return { testLabel: 'haproxy -c', test: `haproxy -c -f ${cfg}`, reload };

@@ -9,6 +9,18 @@ import { pathsAfter } from './config-scan.js';
 
 const PIDF = '/run/haproxy.pid';
 
+/** HAProxy's admin socket (the lab's and Debian's default). */
+export const HAPROXY_ADMIN_SOCKET = '/run/haproxy/admin.sock';
+
+/**
+ * Shell test: does the stats socket at `sock` accept a connection? A stale socket file (nothing
+ * listening) must not be passed to `-x`: the new process would exit ("Failed to get the sockets
+ * from the old process") and the reload fail. perl is in every Debian/RHEL base system.
+ */
+export function socketAnswers(sock: string): string {
+  return `[ -S ${sock} ] && perl -MIO::Socket::UNIX -e 'IO::Socket::UNIX->new(Peer => $ARGV[0]) or exit 1' ${sock} 2>/dev/null`;
+}
+
 /** The HAProxy adapter. */
 export const haproxyAdapter: WebServerAdapter = {
   name: 'haproxy',
@@ -27,7 +39,7 @@ export const haproxyAdapter: WebServerAdapter = {
   start: `"$BIN" -D -f "$CFG" -p ${PIDF} </dev/null >/dev/null 2>&1`,
   stop: 'if [ -n "$PID" ]; then kill "$PID"; fi',
   reload:
-    `S=; [ -S /run/haproxy/admin.sock ] && S="-x /run/haproxy/admin.sock"; ` +
+    `S=; if ${socketAnswers(HAPROXY_ADMIN_SOCKET)}; then S="-x ${HAPROXY_ADMIN_SOCKET}"; fi; ` +
     `"$BIN" -D -f "$CFG" -p ${PIDF} $S -sf $PID </dev/null >/dev/null 2>&1`,
   reloadKeepsPid: false,
 };
