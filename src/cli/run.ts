@@ -1,7 +1,8 @@
 /**
  * `certfleet run PLAYBOOK -i INV`: validate everything, then run the playbook on the selected hosts.
  * Output: listr2 on a TTY, Ansible-like lines otherwise, NDJSON events with --json (docs/events.md).
- * SIGINT once: start nothing new, let running tasks finish, exit 130; twice: exit at once.
+ * SIGINT once: start nothing new, let tasks on hosts finish, stop (and roll back) control-node work such
+ * as an issuance waiting for DNS, exit 130; twice: exit at once.
  */
 import type { Command } from 'commander';
 import { defaultConnectionFactory } from '../engine/connect.js';
@@ -88,7 +89,7 @@ export function registerRun(program: Command): void {
       const onSigint = (): void => {
         if (stop.signal.aborted) process.exit(ExitCode.INTERRUPTED);
         process.stderr.write(
-          '\ncertfleet: interrupted: letting running tasks finish (Ctrl-C again to quit now)\n',
+          '\ncertfleet: interrupted: tasks running on hosts finish, an issuance in progress is rolled back (Ctrl-C again to quit now)\n',
         );
         stop.abort();
       };

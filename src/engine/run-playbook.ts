@@ -113,6 +113,7 @@ export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
         diff: !!opts.diff,
         local,
         signal: hardStop.signal,
+        softSignal: opts.signal,
         warn,
         stats,
         forks: Math.max(1, opts.forks ?? 50),

@@ -36,6 +36,12 @@ export interface TaskEnv {
   local: Connection;
   /** aborted only on a hard interrupt; in-flight modules may stop early */
   signal: AbortSignal;
+  /**
+   * aborted on the first interrupt. Control-node modules stop on it: their waits (DNS propagation,
+   * ACME polling) can last minutes, and stopping them rolls back cleanly (TXT records removed), while
+   * work in flight on hosts is short and finishes.
+   */
+  softSignal?: AbortSignal;
   warn(message: string): void;
 }
 
@@ -225,7 +231,7 @@ async function execute(
       playbookDir: base,
       render: (s: string) => renderString(s, vars),
       warn: (m: string) => env.warn(m),
-      signal: env.signal,
+      signal: local && env.softSignal ? AbortSignal.any([env.signal, env.softSignal]) : env.signal,
     });
     for (const w of result.warnings ?? []) env.warn(w);
     status = result.skipped ? 'skipped' : result.changed ? 'changed' : 'ok';
