@@ -24,6 +24,8 @@ export interface PlayEnv extends TaskEnv {
   abort: boolean;
   /** set when a failure came from the playbook itself (undefined variable, bad expression) */
   badInput: boolean;
+  /** set when a task failed on another run's lock */
+  locked?: boolean;
 }
 
 /** Run `items` for up to `limit` hosts at once. */
@@ -142,6 +144,7 @@ async function runTask(
   });
   const apply = (h: HostState, o: TaskOutcome, count = true): void => {
     if (o.badInput) env.badInput = true;
+    if (o.locked) env.locked = true;
     if (o.status === 'unreachable') {
       h.unreachable = true;
       env.stats.count(h.name, 'unreachable');

@@ -2,7 +2,8 @@
  * `runPlaybook`: load and validate everything (playbook, roles, includes, module args, expressions,
  * inventory) before connecting anywhere, then run play after play and emit the recap.
  * Exit codes: 0 ok, 2 a host failed, 3 a host unreachable (none failed), 4 the playbook itself was
- * wrong for a host (undefined variable, bad expression at run time), 130 interrupted.
+ * wrong for a host (undefined variable, bad expression at run time), 6 a task found another run's lock,
+ * 130 interrupted.
  */
 import { LocalConnection } from '../connections/local.js';
 import { ConfigError, ExitCode } from '../errors.js';
@@ -91,6 +92,7 @@ export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
   const local = new LocalConnection('localhost');
   const hardStop = new AbortController();
   let badInput = false;
+  let locked = false;
   let aborted = false;
   opts.emit({ event: 'run_start', playbook: pb.file, check: !!opts.check, diff: !!opts.diff });
   try {
@@ -125,6 +127,7 @@ export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
       };
       await runPlay(play, hosts, env);
       badInput ||= env.badInput;
+      locked ||= !!env.locked;
       aborted = env.abort;
     }
   } finally {
@@ -136,11 +139,13 @@ export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
     ? ExitCode.INTERRUPTED
     : badInput
       ? ExitCode.BAD_INPUT
-      : all.some((s) => s.failed > 0)
-        ? ExitCode.HOST_FAILED
-        : all.some((s) => s.unreachable > 0)
-          ? ExitCode.UNREACHABLE
-          : ExitCode.OK;
+      : locked
+        ? ExitCode.LOCKED
+        : all.some((s) => s.failed > 0)
+          ? ExitCode.HOST_FAILED
+          : all.some((s) => s.unreachable > 0)
+            ? ExitCode.UNREACHABLE
+            : ExitCode.OK;
   opts.emit({ event: 'run_end', exit_code: exitCode, duration_ms: Date.now() - started });
   return { exitCode, stats };
 }

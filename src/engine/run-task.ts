@@ -8,10 +8,11 @@ import type { Connection } from '../connections/connection.js';
 import {
   CertfleetError,
   ConnectionError,
-  ModuleError,
   formatIssue,
   formatLocation,
+  LockError,
   messageOf,
+  ModuleError,
 } from '../errors.js';
 import { getModule } from '../modules/registry.js';
 import type { ModuleResult } from '../modules/types.js';
@@ -52,6 +53,8 @@ export interface TaskOutcome {
   data: Record<string, unknown>;
   /** the failure came from the playbook itself (undefined variable, bad expression): exit 4 */
   badInput?: boolean;
+  /** another run holds a lock this task needs (a certificate being issued): exit 6, retry later */
+  locked?: boolean;
 }
 
 /** The name shown for a task: `role : name`, or the module name when unnamed. */
@@ -98,6 +101,7 @@ export async function runTaskOnHost(t: Task, h: HostState, env: TaskEnv): Promis
       msg,
       data: { failed: true, msg },
       badInput: bad,
+      locked: err instanceof LockError,
     };
   };
 
@@ -214,6 +218,7 @@ async function execute(
   let data: Record<string, unknown>;
   let status: TaskOutcome['status'];
   let msg: string | undefined;
+  let locked = false;
   try {
     result = await def.run({
       params: args,
@@ -246,6 +251,7 @@ async function execute(
     if (err instanceof ConnectionError || !(err instanceof CertfleetError) || err instanceof TemplateError)
       throw err;
     status = 'failed';
+    locked = err instanceof LockError;
     msg = err.format();
     data = { changed: false, failed: true, msg, ...(err instanceof ModuleError ? err.data : {}) };
     result = { changed: false };
@@ -270,5 +276,6 @@ async function execute(
       Object.assign(h.facts, facts);
     }
   }
-  return { outcome: { status, msg, data }, diff: diff ? result.diff : undefined };
+  const outcome: TaskOutcome = { status, msg, data, ...(locked && status === 'failed' ? { locked } : {}) };
+  return { outcome, diff: diff ? result.diff : undefined };
 }

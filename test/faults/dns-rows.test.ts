@@ -327,8 +327,8 @@ describe('row 18: two certfleet run at once on the same state', () => {
       const errs = second.out.split('\n').filter((l) => /^(failed|fatal):|^certfleet: error:/.test(l));
       expect(errs, second.out).toHaveLength(1);
       expect(errs[0]).toMatch(/certificate "row18" is locked by pid \d+/);
-      // inside a run a LockError fails that host's task: exit 2 (host failed), not 6
-      expect(second.code).toBe(2);
+      // the task fails on the lock; the run exits 6 (locked: try again later), as `certs renew` does
+      expect(second.code).toBe(6);
       expect(a.code, a.out).toBe(2); // the first one's own fault: the silent NS
       expect(challengeTxt()).toBe('');
 
