@@ -15,12 +15,24 @@ import { registerSecret } from '../output/redact.js';
 
 /**
  * Variables whose values are secrets (connection and become passwords, API secrets and tokens kept
- * in group_vars): registered so that no output (--list, logs, errors) ever shows them.
+ * in group_vars, DNS provider credentials such as OVH's consumer key and AWS's secret access key):
+ * registered so that no output (--list, logs, errors) ever shows them.
  */
-const SECRET_VAR = /(?:^|_)(?:password|passwd|pass|passphrase|secret|token|api_key|private_key)$/i;
+const SECRET_VAR =
+  /(?:^|_)(?:password|passwd|pass|passphrase|secret|token|api_key|private_key|consumer_key|secret_access_key|hmac_key)$/i;
 
-function registerSecrets(vars: Vars): void {
-  for (const [k, v] of Object.entries(vars)) if (SECRET_VAR.test(k)) registerSecret(v);
+/**
+ * Register the secret-named string values of `vars`, also inside nested mappings and lists: the
+ * `acme_dns:` block of an inventory holds `tsig_secret` one level down. Depth-bounded like
+ * config/secret-file.ts (a pathological nesting must not cost a stack overflow).
+ */
+function registerSecrets(vars: Vars, depth = 0): void {
+  if (depth > 32) return;
+  for (const [k, v] of Object.entries(vars)) {
+    if (typeof v === 'string') {
+      if (SECRET_VAR.test(k)) registerSecret(v);
+    } else if (v && typeof v === 'object') registerSecrets(v as Vars, depth + 1);
+  }
 }
 
 type Vars = Record<string, unknown>;
