@@ -5,7 +5,7 @@
  * OVH fake) and route53 (AWS keys from the environment, through the Route53 fake) — each with a wrong
  * secret, a scheduled-style run writing a log, a forced `certs renew` (secrets from the environment,
  * also wrong), `--check --diff` and `--diff` of the renewed key and certificate, and an idempotent
- * re-run; plain, `-v`, `-vvv` and `--json` output. Everything printed, the schedule log and every
+ * re-run; plain, `-v`, `-vvv` and `--json` output; `inventory --list/--host` and `certs list`. Everything printed, the schedule log and every
  * state file but the private keys are then searched for every secret and for the private part of
  * every private key; key files are 0600 on the controller and on every host, the state dir 0700.
  */
@@ -332,6 +332,14 @@ describe('S2: secrets in a full issuance + delivery (rfc2136, OVH, Route53)', ()
       const first = await storedSerial(p.cert);
       await expectServed(first);
       expect(f.txt()).toEqual([]);
+      if (p.code === 'rfc2136') {
+        // the inventory holds the TSIG secret one level down, in acme_dns: what `inventory` shows of it
+        for (const args of [['--list'], ['--host', 'web1']]) {
+          const inv = await cli(`inventory ${args.join(' ')}`, ['inventory', ...args, '-i', f.inventory]);
+          expect(inv.code, inv.out).toBe(0);
+          expect(inv.out).toContain('"tsig_secret": "********"');
+        }
+      }
 
       // 3. a forced renewal as a cron job runs it, secrets from the environment: wrong, then right
       const renewArgs = ['certs', 'renew', p.cert, '--force', '--state-dir', f.stateDir];
@@ -406,6 +414,8 @@ describe('S2: secrets in a full issuance + delivery (rfc2136, OVH, Route53)', ()
 
   it('no secret and no private key anywhere in what was printed, logged or stored; key modes', async () => {
     expect([...done]).toEqual(['baseline', ...PROVIDERS.map((p) => p.code)]);
+    const list = await cli('certs list --json', ['certs', 'list', '--json', '--state-dir', f.stateDir]);
+    expect(list.code, list.out).toBe(0);
     const files = await walk(f.stateDir);
     // the private keys themselves: every certificate version's privkey.pem and the ACME account key
     const keyFiles = files.filter((x) => /\/(privkey|key)\.pem$/.test(x));
