@@ -6,22 +6,17 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SshConnection } from '../../src/connections/ssh.js';
+import type { SshConnection } from '../../src/connections/ssh.js';
 import { InterruptedError } from '../../src/errors.js';
 import { startLab, type Lab, type LabHost } from '../../src/lab/index.js';
+import { labConnection } from './module-helpers.js';
 
 let lab: Lab;
 let host: LabHost;
 const opened: SshConnection[] = [];
 
 function conn(): SshConnection {
-  const c = new SshConnection(host.name, {
-    host: host.ip,
-    port: host.port,
-    user: 'root',
-    privateKeyPath: lab.keyFile,
-    knownHostsFile: lab.knownHostsFile,
-  });
+  const c = labConnection(lab, host);
   opened.push(c);
   return c;
 }
