@@ -7,9 +7,13 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { registerSecret } from '../output/redact.js';
 
-/** Variable names that hold credentials (matched anywhere in the name, case-insensitive). */
+/**
+ * Variable names that hold credentials (matched anywhere in the name, case-insensitive). A TSIG key
+ * (`tsig_key`) is one, its name and algorithm (`tsig_key_name`, `tsig_algorithm`) are not: their
+ * values must stay readable in messages (`TSIG key "NAME" ...`).
+ */
 const SECRET_NAME =
-  /secret|password|passwd|token|consumer_key|application_key|api_key|access_key|private_key|tsig/i;
+  /secret|password|passwd|token|consumer_key|application_key|api_key|access_key|private_key|tsig_key(?!_name)/i;
 
 /** Credential-looking variables (name → non-empty string value), recursively. */
 function credentialEntries(value: unknown, out: Map<string, string[]>, depth: number): void {
