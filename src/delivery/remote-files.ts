@@ -55,7 +55,11 @@ export async function runScript(
   opts: { become?: boolean; args?: string[]; signal?: AbortSignal } = {},
 ): Promise<string> {
   const args = (opts.args ?? []).map(shellQuote).join(' ');
-  const r = await conn.exec(`sh -s -- ${args}`, { stdin: script, become: opts.become, signal: opts.signal });
+  // One brace group: sh parses all of it before running any of it. `sh -s` otherwise runs commands as
+  // they arrive, so a connection lost in the middle of a large script (several SSH packets) ran the
+  // part that had arrived, its cut last line included (a heredoc cut short is still executed).
+  const whole = `{\n${script}\n}\n`;
+  const r = await conn.exec(`sh -s -- ${args}`, { stdin: whole, become: opts.become, signal: opts.signal });
   if (r.code !== 0) {
     const detail = (r.stderr || r.stdout).trim().split('\n').slice(-5).join('; ');
     throw new ModuleError(`${what} failed (rc=${r.code ?? r.signal}): ${detail}`);
