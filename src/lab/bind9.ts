@@ -75,6 +75,14 @@ export interface Bind9Lab {
   txt(fqdn: string, server?: string): Promise<string[]>;
   /** send NOTIFY for every zone to the secondary (which then transfers the changes) */
   notifySecondary(): Promise<void>;
+  /**
+   * Stop the primary named (SIGTERM, or SIGKILL for a crash) and keep its dir: zone files and the
+   * update journal stay, so `startPrimary()` serves what it served before (records added by dynamic
+   * updates included), as a restarted server does. For "nameserver down" faults.
+   */
+  stopPrimary(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
+  /** Start the primary again on the same port after `stopPrimary()`; resolves once it answers. */
+  startPrimary(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -98,7 +106,7 @@ export async function startBind9(opts: Bind9Options): Promise<Bind9Lab> {
   const zones = opts.zones.map((z) => z.replace(/\.$/, '').toLowerCase());
   const procs: ChildProcess[] = [];
   const stop = async (): Promise<void> => {
-    await Promise.all(procs.map(stopProcess));
+    await Promise.all(procs.map((p) => stopProcess(p)));
     if (!opts.dir) rmSync(dir, { recursive: true, force: true });
   };
   try {
@@ -126,7 +134,10 @@ export async function startBind9(opts: Bind9Options): Promise<Bind9Lab> {
       port,
       tsig,
       dir,
-      pid: procs[0].pid!,
+      // a getter: the primary's pid changes when it is restarted
+      get pid() {
+        return procs[0].pid!;
+      },
       second,
       authoritativeOverride: Object.fromEntries(
         zones.flatMap((z) => [
@@ -139,6 +150,12 @@ export async function startBind9(opts: Bind9Options): Promise<Bind9Lab> {
       notifySecondary: async () => {
         if (!second) throw new Error('this lab has no secondary');
         for (const zone of zones) await sendNotify({ host: '127.0.0.1', port: second.port }, zone);
+      },
+      stopPrimary: (signal = 'SIGTERM') => stopProcess(procs[0], signal),
+      startPrimary: async () => {
+        if (procs[0].exitCode === null && procs[0].signalCode === null)
+          throw new Error('the primary named is still running');
+        procs[0] = await runNamed(primaryDir);
       },
       stop,
     };
@@ -234,8 +251,8 @@ async function sendNotify(server: ServerAddress, zone: string): Promise<void> {
   await exchange(server, msg, { timeoutMs: 2000 });
 }
 
-/** SIGTERM, then SIGKILL after 5 s; resolves when the process is gone. */
-function stopProcess(child: ChildProcess): Promise<void> {
+/** `signal` (SIGTERM), then SIGKILL after 5 s; resolves when the process is gone. */
+function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
@@ -243,7 +260,7 @@ function stopProcess(child: ChildProcess): Promise<void> {
       clearTimeout(timer);
       resolve();
     });
-    child.kill('SIGTERM');
+    child.kill(signal);
   });
 }
 
