@@ -141,9 +141,14 @@ describe('row 1: sshd of a host killed during the delivery', () => {
    * shaping starts with the issuance (facts are gathered by then, and the order takes longer than
    * putting the shaper in place).
    */
-  async function killedRun(cert: string, kbit: number, cut: (link: SlowLink) => Promise<boolean>) {
-    const web1 = host('web1');
-    await f.writeInventory({ cert_name: cert });
+  async function killedRun(
+    cert: string,
+    kbit: number,
+    cut: (link: SlowLink) => Promise<boolean>,
+    o: { target?: string; vars?: Record<string, unknown> } = {},
+  ) {
+    const web1 = host(o.target ?? 'web1');
+    await f.writeInventory({ cert_name: cert, ...o.vars });
     let link: SlowLink | undefined;
     let shaping: Promise<SlowLink> | undefined;
     try {
@@ -246,6 +251,47 @@ describe('row 1: sshd of a host killed during the delivery', () => {
       test: TEST,
     });
   }, 120_000);
+  it('a delivery larger than one SSH packet cut in the middle: nothing of it ran on web2', async () => {
+    // 1500 ServerAlias lines make web2's site config ~55 KB: the delivery script (~80 KB in base64)
+    // reaches sshd in several SSH packets, and a shell reading it from a pipe would run the first ones
+    const aliases = Array.from({ length: 1500 }, (_, i) => `a${i}.example.test`);
+    const vars = { apache_tls_server_aliases: aliases };
+    const web2 = host('web2');
+    const before = await f.serials();
+    const old = await liveFiles(web2, 'apache2');
+    const hashes = await fileHashes(web2);
+    let sentAtKill = 0;
+    const r = await killedRun(
+      'row1c',
+      256,
+      async (link) => {
+        sentAtKill = await link.sent();
+        return sentAtKill >= 45_000;
+      },
+      { target: 'web2', vars },
+    );
+    expect(r.code, r.out).toBe(3);
+    const line = lineOf(r, 'web2');
+    expect(line).toMatch(/^fatal: \[web2\]: UNREACHABLE! => web2: connection to root@[\d.]+:22 lost/);
+    const behind = await servedAfterFault('web2', before, 'row1c');
+    expect(await liveFiles(web2, 'apache2')).toEqual(old);
+    expect(await fileHashes(web2)).toEqual(hashes);
+    expect(await tempFiles(web2, '/etc/ssl/certfleet')).toEqual([]);
+    expect(await tempFiles(web2, '/etc/apache2')).toEqual([]);
+
+    const again = await f.cli(['run', SITE_PLAYBOOK]);
+    const rerun = expectConverged(again, behind);
+    expect((await f.serials()).web2).toBe(storedSerial('row1c'));
+    recordRow({
+      row: '1c',
+      fault: `sshd of web2 killed in the middle of a delivery larger than one SSH packet (1500 ServerAlias lines, ~80 KB script; link shaped to 256 kbit/s, killed after ${sentAtKill} bytes)`,
+      user_sees: line.replace(web2.ip, 'HOST-IP'),
+      exit_code: 3,
+      host_serves_after: `web2 serves its previous valid certificate; no file on web2 changed (the part of the script that had arrived did not run), no temp file; ${rollout(behind, 'web2')}; no TXT left`,
+      rerun: `after restarting sshd: exit 0, ${rerun}; web2 serves the new certificate`,
+      test: TEST,
+    });
+  }, 180_000);
 });
 
 describe('row 3: host key changed since the last run', () => {
