@@ -18,6 +18,8 @@ export interface ProxyHit {
   status: number;
   /** ms since the epoch, when the request arrived */
   at: number;
+  /** the problem type of an error answer (`urn:ietf:params:acme:error:badNonce`) */
+  problem?: string;
 }
 
 /** A running proxy. */
@@ -90,10 +92,9 @@ export async function startAcmeProxy(pebble: PebbleLab): Promise<AcmeProxy> {
           ures.on('data', (c: Buffer) => body.push(c));
           ures.on('end', () => {
             const status = ures.statusCode ?? 502;
-            hits.push({ method, path, status, at });
-            const text = Buffer.from(
-              Buffer.concat(body).toString('utf8').replaceAll(upstream.origin, origin),
-            );
+            const raw = Buffer.concat(body).toString('utf8');
+            hits.push({ method, path, status, at, ...(status >= 400 ? { problem: problemType(raw) } : {}) });
+            const text = Buffer.from(raw.replaceAll(upstream.origin, origin));
             res.writeHead(status, {
               ...rewriteHeaders(ures.headers, upstream.origin, origin),
               'content-length': text.length,
@@ -137,4 +138,12 @@ function rewriteHeaders(h: IncomingHttpHeaders, from: string, to: string): Recor
     out[k] = Array.isArray(v) ? v.map((x) => x.replaceAll(from, to)) : v.replaceAll(from, to);
   }
   return out;
+}
+
+function problemType(body: string): string | undefined {
+  try {
+    return (JSON.parse(body) as { type?: string }).type;
+  } catch {
+    return undefined;
+  }
 }
