@@ -313,6 +313,11 @@ describe('row 3: host key changed since the last run', () => {
     expect(await fileHashes(lb1)).toEqual(hashes);
     expect((await liveFiles(lb1, 'haproxy')).serial).toBe(before.lb1);
 
+    // accepting new keys never accepts a changed one: still refused, same line
+    const stillRefused = await f.cli(['run', SITE_PLAYBOOK, '--accept-new-host-keys']);
+    expect(stillRefused.code, stillRefused.out).toBe(3);
+    expect(lineOf(stillRefused, 'lb1')).toBe(line);
+
     // what the user does once the change is known to be legitimate: drop the old key, accept the new
     const known = f.lab.knownHostsFile;
     const keygen = spawnSync('ssh-keygen', ['-R', lb1.ip, '-f', known], { encoding: 'utf8' });
@@ -333,7 +338,7 @@ describe('row 3: host key changed since the last run', () => {
         .replace(known, 'KNOWN_HOSTS'),
       exit_code: 3,
       host_serves_after: `lb1 refused before any command: its files unchanged, still serving its previous valid certificate; ${rollout(behind, 'lb1')}; no TXT left`,
-      rerun: `ssh-keygen -R HOST -f KNOWN_HOSTS, then --accept-new-host-keys: exit 0, ${rerun}; the next run without the option: changed=0 everywhere`,
+      rerun: `--accept-new-host-keys alone: still refused (exit 3, same line); ssh-keygen -R HOST -f KNOWN_HOSTS, then --accept-new-host-keys: exit 0, ${rerun}; the next run without the option: changed=0 everywhere`,
       test: TEST,
     });
   }, 120_000);
