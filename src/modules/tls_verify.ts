@@ -61,13 +61,22 @@ async function run(ctx: ModuleContext<TlsVerifyParams>): Promise<ModuleResult> {
   const target = { address, port, servername: p.server_name || undefined, ca };
   const where = `${address}:${port}${target.servername ? ` (SNI ${target.servername})` : ''}`;
   let seen;
+  let pending: string | undefined;
   if (expected !== undefined) {
-    const r = await waitForSerial(target, expected, p.wait_ms ?? 3000);
+    // check mode predicts deliveries without making them: the expected serial cannot be served yet,
+    // so look once and report the difference instead of failing on a change that was never made
+    const r = await waitForSerial(target, expected, ctx.check ? 0 : (p.wait_ms ?? 3000));
     if (!r.seen) throw new ModuleError(`TLS handshake with ${where} failed: ${r.error ?? 'no answer'}`);
-    if (!r.ok)
+    if (!r.ok && !ctx.check)
       throw new ModuleError(`${where} serves serial ${r.seen.serial}, expected ${expected}`, {
         data: { ...r.seen },
       });
+    if (!r.ok) {
+      pending = expected;
+      ctx.warn(
+        `${ctx.host}: ${where} serves serial ${r.seen.serial}; serial ${expected} is not delivered yet (check mode: the run would deliver it)`,
+      );
+    }
     seen = r.seen;
   } else {
     try {
@@ -86,8 +95,10 @@ async function run(ctx: ModuleContext<TlsVerifyParams>): Promise<ModuleResult> {
   }
   return {
     changed: false,
-    msg: `${where} serves serial ${seen.serial} (${seen.subject}, until ${seen.notAfter})`,
-    data: { ...seen },
+    msg:
+      `${where} serves serial ${seen.serial} (${seen.subject}, until ${seen.notAfter})` +
+      (pending ? `; serial ${pending} is not delivered yet (check mode: the run would deliver it)` : ''),
+    data: { ...seen, ...(pending ? { pending_serial: pending } : {}) },
   };
 }
 

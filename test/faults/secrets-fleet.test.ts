@@ -376,20 +376,18 @@ describe('S2: secrets in a full issuance + delivery (rfc2136, OVH, Route53)', ()
       expect(diff.code, diff.out).toBe(0);
       expect(recap(diff)).toEqual(counts(1));
       await expectServed(second);
-      // check mode changed nothing on the hosts (the diff run above found the old files in place).
-      // KNOWN BUG (src/modules/tls_verify.ts, the lead's area: reported, not fixed here): in check mode
-      // the verify play still expects the renewed, not yet delivered serial, so it fails on every host
-      // and the check run exits 2. Pinned as measured; once fixed this is exit 0 and counts(1).
-      expect(check.code, check.out).toBe(2);
-      expect(recap(check)).toEqual(counts(1, 1));
-      const checkFailures = check.out.includes('"event"')
+      // check mode changed nothing on the hosts (the diff run above found the old files in place), and
+      // the verify play reports the serial still to be delivered instead of failing on it
+      expect(check.code, check.out).toBe(0);
+      expect(recap(check)).toEqual(counts(1));
+      const pendingLines = check.out.includes('"event"')
         ? events(check.out)
-            .filter((e) => e.event === 'host_result' && e.status === 'failed')
-            .map((e) => String(e.msg))
-        : errorLines(check.out);
-      expect(checkFailures).toHaveLength(3);
-      for (const l of checkFailures)
-        expect(l).toMatch(new RegExp(`serves serial ${first}, expected ${second}$`));
+            .filter((e) => e.event === 'warning' && /not delivered yet/.test(String(e.message)))
+            .map((e) => String(e.message))
+        : check.out.split('\n').filter((l) => l.startsWith('[WARNING]') && /not delivered yet/.test(l));
+      expect(pendingLines, check.out).toHaveLength(3);
+      for (const l of pendingLines)
+        expect(l).toMatch(new RegExp(`serves serial ${first}; serial ${second} is not delivered yet`));
 
       if (s.file) {
         // a credentials file only its owner can read: no warning, in any run but the 0644 one
