@@ -78,7 +78,11 @@ export async function planDiffs(conn: Connection, plan: FilePlan, become?: boole
   for (const f of plan.files) {
     const st = plan.before.get(f.path);
     const after = f.content.toString();
-    const meta = `mode ${f.mode.toString(8)}${f.owner || f.group ? ` owner ${f.owner ?? ''}:${f.group ?? ''}` : ''}\n`;
+    // an unset owner or group stays what the file has: show that, not an empty name
+    const was = st?.kind === 'file' ? st : undefined;
+    const owner = f.owner ?? was?.owner ?? '';
+    const group = f.group ?? was?.group ?? '';
+    const meta = `mode ${f.mode.toString(8)}${owner || group ? ` owner ${owner}:${group}` : ''}\n`;
     if (f.secret) {
       const a = `(secret content, sha256 ${sha256(f.content).slice(0, 12)}...)\n${meta}`;
       out.push(patch(f.path, describe(f.path, st).replace(/sha256 (\w{12})\w+/, 'sha256 $1...'), a));
