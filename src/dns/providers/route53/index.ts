@@ -13,6 +13,9 @@ class LazyRoute53 implements DnsProvider {
   constructor(private readonly cfg: Route53Config) {}
 
   private load(): Promise<Route53Provider> {
+    // The SDK prints a multi-line notice about its future Node requirement on every run; certfleet
+    // states its own requirements (README) and keeps one line per message
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     this.impl ??= import('./provider.js').then((m) => new m.Route53Provider(this.cfg));
     return this.impl;
   }
