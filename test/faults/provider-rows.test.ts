@@ -9,6 +9,7 @@
  * no secret in the output, and a re-run that issues and delivers, then a run with changed=0.
  */
 import { existsSync } from 'node:fs';
+import { getPriority, setPriority } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SITE_PLAYBOOK, startFleetLab, type FleetLab } from './fleet-lab.js';
@@ -129,13 +130,22 @@ describe('row 10: bind9 down during DNS-01', () => {
     let ended: CliRun | undefined;
     void crash.then((r) => (ended = r));
     let published: string[] = [];
-    while (!published.length) {
-      // a run that ends before publishing anything has failed for another reason: show it
-      if (ended) throw new Error(`the run ended before any TXT was published:\n${ended.out}`);
-      published = await f.bind.txt(CHALLENGE).catch(() => []);
-      if (!published.length) await new Promise((r) => setImmediate(r));
+    // the run needs only milliseconds from its first UPDATE to Pebble's own lookup: on a loaded
+    // machine this poller must not wait for a CPU, so it runs at a higher priority (this thread only,
+    // after the CLI child was spawned at the normal one) until the kill
+    const priority = getPriority();
+    setPriority(-15);
+    try {
+      while (!published.length) {
+        // a run that ends before publishing anything has failed for another reason: show it
+        if (ended) throw new Error(`the run ended before any TXT was published:\n${ended.out}`);
+        published = await f.bind.txt(CHALLENGE).catch(() => []);
+        if (!published.length) await new Promise((r) => setImmediate(r));
+      }
+      await f.bind.stopPrimary('SIGKILL');
+    } finally {
+      setPriority(priority);
     }
-    await f.bind.stopPrimary('SIGKILL');
     let crashed: CliRun;
     try {
       crashed = await crash;
@@ -145,17 +155,19 @@ describe('row 10: bind9 down during DNS-01', () => {
     expect(crashed.code, crashed.out).toBe(2);
     const crashErr = failureLines(crashed.out);
     expect(crashErr, crashed.out).toHaveLength(1);
-    // whichever step meets bind9 gone first (measured: mostly the second UPDATE, sometimes the NS
-    // lookup of the zone or the propagation check) says so, naming the server and the zone or name
+    // whichever step meets bind9 gone first (measured: mostly the second UPDATE; under load also the
+    // zone's NS lookup, the propagation check or Pebble's own lookup) says so, naming the server
     const steps = [
       `rfc2136: update of ${CHALLENGE} failed: 127.0.0.1:${port}: `,
       `dns: NS query for example.test. failed: 127.0.0.1:${port}: `,
       `dns: propagation timeout after 3s: ns1.example.test. (127.0.0.1:${port}) did not answer `,
+      'acme: order for *.example.test: challenge dns-01 failed: urn:ietf:params:acme:error:unauthorized: Error retrieving TXT records for DNS challenge',
     ];
     expect(
       steps.some((s) => crashErr[0].startsWith(`failed: [web1] => ${s}`)),
       crashErr[0],
     ).toBe(true);
+    expect(crashErr[0]).toContain(`127.0.0.1:${port}`);
     expectRecap(crashed, CERT_FAILED);
     expect(await servedSerial()).toBe(before);
     notIssued('row10');
@@ -183,7 +195,7 @@ describe('row 10: bind9 down during DNS-01', () => {
         'bind9 down: stopped before the run; killed (SIGKILL) as soon as it serves the first TXT value, restarted after the run',
       user_sees: `${clean(downErr[0])} | ${clean(crashErr[0])}`,
       exit_code: 2,
-      host_serves_after: `every host still serves the previous valid certificate; nothing issued; after the crash bind9 restarts with ${left.length} TXT value(s) left, all in the cleanup journal (the crash is met by the 2nd UPDATE, the zone's NS lookup or the propagation check, whichever comes first)`,
+      host_serves_after: `every host still serves the previous valid certificate; nothing issued; after the crash bind9 restarts with ${left.length} TXT value(s) left, all in the cleanup journal (the crash is met by the 2nd UPDATE, the zone's NS lookup, the propagation check or Pebble's lookup, whichever comes first)`,
       rerun: `bind9 back: journaled values removed first, then issued and delivered (web1 changed=2, web2/lb1 changed=1, all hosts on the new serial), no TXT left; then changed=0 (row ${seconds.toFixed(1)} s)`,
       test: TEST,
     });
