@@ -2,7 +2,9 @@
  * Row 11 (wrong TSIG key) against a real bind9 + Pebble through `certfleet run`, with the secret
  * checks of issue 7: one error line naming the zone, exit 2, no TXT record left in bind9, the live
  * certificate of an earlier run untouched, the re-run with the right key converging; the TSIG secret
- * and the private key body nowhere in any output or state file; key 0600, state dir 0700.
+ * and the private key body nowhere in any output or state file; key 0600, state dir 0700. Rows 11
+ * and 16 also run their fault through `playbooks/site.yml` on the fleet lab (nginx, apache2, haproxy
+ * hosts): every host still serves the valid certificate it served before.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
@@ -11,11 +13,14 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAcmeLab, type AcmeLab } from '../integration/acme-lab.js';
+import { SITE_PLAYBOOK, startFleetLab, type FleetLab } from './fleet-lab.js';
 import { recordRow } from './record.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const WRONG = Buffer.from('this-is-not-the-zone-tsig-key-00').toString('base64');
 let lab: AcmeLab;
+// rows 11 and 16 also run their fault through site.yml on a fleet: every host must keep serving
+let fleet: FleetLab;
 
 function playbook(
   secret: string,
@@ -54,10 +59,36 @@ beforeAll(async () => {
     join(lab.dir, 'hosts.yml'),
     'all:\n  hosts:\n    localhost:\n      ansible_connection: local\n',
   );
+  fleet = await startFleetLab();
+  const good = await fleet.cli(['run', SITE_PLAYBOOK]);
+  expect(good.code, good.out).toBe(0);
 }, 120_000);
 afterAll(async () => {
+  await fleet?.stop();
   await lab?.stop();
 });
+
+/**
+ * `acme_dns` (a new certificate `name`) with the fault, through site.yml on the fleet: exit 2, one
+ * failure line (returned), every host still serving the valid certificate it served before, no TXT left.
+ */
+async function onFleet(name: string, dns: Record<string, unknown>, secrets: string[]): Promise<string> {
+  const before = await fleet.serials();
+  await fleet.writeInventory({ cert_name: name, acme_dns: { ...fleet.rfc2136, ...dns } });
+  try {
+    const r = await fleet.cli(['run', SITE_PLAYBOOK]);
+    expect(r.code, r.out).toBe(2);
+    const errs = r.out.split('\n').filter((l) => /^(failed|fatal):|^certfleet: error:/.test(l));
+    expect(errs, r.out).toHaveLength(1);
+    expect(await fleet.serials()).toEqual(before);
+    expect(fleet.txt()).toEqual([]);
+    expect(existsSync(join(fleet.stateDir, 'certs', name, 'live', 'fullchain.pem'))).toBe(false);
+    for (const secret of secrets) expect(r.out).not.toContain(secret);
+    return errs[0];
+  } finally {
+    await fleet.writeInventory();
+  }
+}
 
 function certfleet(args: string[]): Promise<{ code: number; out: string }> {
   return new Promise((resolve, reject) => {
@@ -171,6 +202,12 @@ describe('row 11: wrong TSIG key', () => {
     for (const k of keys.filter((f) => f.endsWith('.pem'))) expect(statSync(k).mode & 0o777, k).toBe(0o600);
     expect(statSync(state).mode & 0o777).toBe(0o700);
 
+    // (c) the wrong secret during site.yml on nginx/apache2/haproxy hosts: each keeps its certificate
+    const fleetErr = await onFleet('row11', { tsig_secret: WRONG }, [WRONG, fleet.bind.tsig.secret]);
+    expect(fleetErr).toMatch(
+      /^failed: \[web1\] => .*_acme-challenge\.example\.test.*refused by 127\.0\.0\.1:\d+: BADSIG/,
+    );
+
     recordRow({
       row: '11',
       fault: 'wrong TSIG secret (bind9: BADSIG) / unknown TSIG key name (BADKEY) for the rfc2136 update',
@@ -180,7 +217,7 @@ describe('row 11: wrong TSIG key', () => {
         .replaceAll(lab.bind.tsig.name, 'LAB-KEY'),
       exit_code: 2,
       host_serves_after:
-        'previous live certificate untouched; no TXT left in bind9; no secret or key body in plain/-v/--json/--diff output or state files; keys 0600, state dir 0700',
+        'previous live certificate untouched; no TXT left in bind9; no secret or key body in plain/-v/--json/--diff output or state files; keys 0600, state dir 0700; through site.yml on the fleet lab (nginx, apache2, haproxy) every host still serves its previous valid certificate',
       rerun: 'right key: changed=1 (renewed), then changed=0',
       test: 'test/faults/dns-rows.test.ts',
     });
@@ -212,6 +249,21 @@ describe('row 16: propagation never completes on the authoritative server', () =
       expect(challengeTxt()).toBe('');
       expect(existsSync(join(lab.dir, '.certfleet/certs/row16/live/fullchain.pem'))).toBe(false);
 
+      // (c) the same silent NS during site.yml on the fleet: every host keeps its certificate
+      const fleetErr = await onFleet(
+        'row16',
+        {
+          authoritative_override: {
+            ...fleet.bind.authoritativeOverride,
+            'ns1.example.test.': `127.0.0.1:${port}`,
+          },
+          propagation_timeout: 3,
+        },
+        [fleet.bind.tsig.secret],
+      );
+      expect(fleetErr).toMatch(/^failed: \[web1\] => dns: propagation timeout after 3s: /);
+      expect(fleetErr).toContain(`127.0.0.1:${port}`);
+
       writeFileSync(site, playbook(lab.bind.tsig.secret, false, undefined, { name: 'row16' }));
       const fixed = await certfleet(['run', 'site16.yml', '-i', 'hosts.yml']);
       expect(fixed.code, fixed.out).toBe(0);
@@ -223,7 +275,7 @@ describe('row 16: propagation never completes on the authoritative server', () =
           'propagation never completes: the zone NS answers from a port that drops every query (timeout 3 s)',
         user_sees: errs[0].replaceAll(`:${port}`, ':PORT').replaceAll(`:${lab.bind.port}`, ':PORT'),
         exit_code: 2,
-        host_serves_after: `TXT removed from bind9, nothing issued, failed after ${seconds.toFixed(1)} s`,
+        host_serves_after: `TXT removed from bind9, nothing issued, failed after ${seconds.toFixed(1)} s; through site.yml on the fleet lab (nginx, apache2, haproxy) every host still serves its previous valid certificate`,
         rerun: 'NS reachable again: changed=1 (issued)',
         test: 'test/faults/dns-rows.test.ts',
       });
