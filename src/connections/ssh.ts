@@ -174,9 +174,16 @@ export class SshConnection implements Connection {
     if (opts.cwd) cmd = `cd ${shellQuote(opts.cwd)} || exit 1\n${cmd}`;
     // Already root: sudo adds nothing (and minimal hosts often lack it).
     if (!opts.become || this.opts.user === 'root') return { cmd };
+    // The password is the first stdin line, read by the shell alone and given to `sudo -v` through a
+    // pipe: a wrong one ends there (sudo reads EOF for its next tries) instead of sudo reading the
+    // command's own stdin — a file being written, a key — as further password attempts. The command
+    // then runs through `sudo -n` on the credential just cached (not exec: without a tty, sudo ties that
+    // credential to its parent, this shell), with the rest of stdin.
     if (this.opts.becomePassword)
       return {
-        cmd: `sudo -S -p '' -- sh -c ${shellQuote(cmd)}`,
+        cmd:
+          `IFS= read -r __cf_pw && printf '%s\\n' "$__cf_pw" | sudo -S -p '' -v && unset __cf_pw && ` +
+          `sudo -n -- sh -c ${shellQuote(cmd)}`,
         prefix: Buffer.from(`${this.opts.becomePassword}\n`),
       };
     return { cmd: `sudo -n -- sh -c ${shellQuote(cmd)}` };

@@ -55,6 +55,8 @@ export interface TaskOutcome {
   badInput?: boolean;
   /** another run holds a lock this task needs (a certificate being issued): exit 6, retry later */
   locked?: boolean;
+  /** what the user can do about the failure, from the error */
+  hint?: string;
 }
 
 /** The name shown for a task: `role : name`, or the module name when unnamed. */
@@ -87,6 +89,7 @@ export async function runTaskOnHost(t: Task, h: HostState, env: TaskEnv): Promis
       host: h.name,
       status,
       msg: o.msg === undefined ? undefined : redact(o.msg),
+      hint: o.hint === undefined ? undefined : redact(o.hint),
       item: item === undefined ? undefined : redact(itemLabel(t, item, vars)),
       delegated_to: t.delegateTo,
       diff: diff?.map((d) => ({ path: d.path, unified: redact(d.unified) })),
@@ -102,6 +105,7 @@ export async function runTaskOnHost(t: Task, h: HostState, env: TaskEnv): Promis
       data: { failed: true, msg },
       badInput: bad,
       locked: err instanceof LockError,
+      hint: err instanceof CertfleetError ? err.hint : undefined,
     };
   };
 
@@ -219,6 +223,7 @@ async function execute(
   let status: TaskOutcome['status'];
   let msg: string | undefined;
   let locked = false;
+  let hint: string | undefined;
   try {
     result = await def.run({
       params: args,
@@ -252,6 +257,7 @@ async function execute(
       throw err;
     status = 'failed';
     locked = err instanceof LockError;
+    hint = err.hint;
     msg = err.format();
     data = { changed: false, failed: true, msg, ...(err instanceof ModuleError ? err.data : {}) };
     result = { changed: false };
@@ -276,6 +282,12 @@ async function execute(
       Object.assign(h.facts, facts);
     }
   }
-  const outcome: TaskOutcome = { status, msg, data, ...(locked && status === 'failed' ? { locked } : {}) };
+  const outcome: TaskOutcome = {
+    status,
+    msg,
+    data,
+    ...(locked && status === 'failed' ? { locked } : {}),
+    ...(hint && status === 'failed' ? { hint } : {}),
+  };
   return { outcome, diff: diff ? result.diff : undefined };
 }

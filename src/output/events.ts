@@ -22,6 +22,8 @@ export type RunEvent =
       host: string;
       status: HostStatus;
       msg?: string;
+      /** what to do about a failure (e.g. the ssh-keygen -R command for a changed host key) */
+      hint?: string;
       item?: string;
       delegated_to?: string;
       diff?: { path: string; unified: string }[];

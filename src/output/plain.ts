@@ -59,10 +59,12 @@ export function plainRenderer(stdout: Writable, stderr: Writable): EventSink {
         const msg = e.msg ? ` => ${e.msg}` : '';
         if (e.status === 'failed' || e.status === 'ignored') {
           out.write(`failed: ${host}${item}${e.msg ? ` => ${oneLine(e.msg)}` : ''}\n`);
+          if (e.hint && e.status === 'failed') out.write(`  hint: ${oneLine(e.hint)}\n`);
           if (e.status === 'ignored') out.write('...ignoring\n');
-        } else if (e.status === 'unreachable')
+        } else if (e.status === 'unreachable') {
           out.write(`fatal: ${host}: UNREACHABLE!${e.msg ? ` => ${oneLine(e.msg)}` : ''}\n`);
-        else if (e.status === 'skipped') out.write(`skipping: ${host}${item}\n`);
+          if (e.hint) out.write(`  hint: ${oneLine(e.hint)}\n`);
+        } else if (e.status === 'skipped') out.write(`skipping: ${host}${item}\n`);
         else
           out.write(
             `${e.status}: ${host}${item}${module.endsWith('debug') || module.endsWith('assert') ? msg : ''}\n`,

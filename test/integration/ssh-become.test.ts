@@ -107,5 +107,13 @@ describe('become', () => {
     await expect(wrong.exec('true', { become: true })).rejects.toThrow(
       /become failed: Sorry, try again.*incorrect password attempt/s,
     );
+    // a wrong password is ONE attempt: the command's stdin (here a file to write) never reaches sudo
+    // as further tries, and nothing of the command runs
+    const err = await wrong
+      .exec('cat > /tmp/become-never', { become: true, stdin: 'first line\nsecond line\n' })
+      .catch((e: Error) => e);
+    expect(String(err)).toMatch(/1 incorrect password attempt/);
+    expect(String(err)).not.toMatch(/[23] incorrect password attempts/);
+    expect((await host.exec('ls /tmp/become-never 2>&1 || true')).stdout).toMatch(/No such file/);
   });
 });
