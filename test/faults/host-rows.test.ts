@@ -309,6 +309,11 @@ describe('row 3: host key changed since the last run', () => {
         `^fatal: \\[lb1\\]: UNREACHABLE! => lb1: host key for ${lb1.ip.replaceAll('.', '\\.')} has CHANGED \\(possible man-in-the-middle\\): server offered ssh-ed25519 ${fp.replace(/[+/]/g, '\\$&')}, `,
       ),
     );
+    // the next line tells what to do once the change is known to be legitimate
+    const lines = r.out.split('\n');
+    expect(lines[lines.indexOf(line) + 1]).toBe(
+      `  hint: if the change is expected, remove the old key: ssh-keygen -R '${lb1.ip}' -f ${f.lab.knownHostsFile}`,
+    );
     const behind = await servedAfterFault('lb1', before, 'row3');
     expect(await fileHashes(lb1)).toEqual(hashes);
     expect((await liveFiles(lb1, 'haproxy')).serial).toBe(before.lb1);
