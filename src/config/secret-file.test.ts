@@ -25,6 +25,14 @@ describe('credentialNames', () => {
     expect(credentialNames(creds)).toEqual(['aws_secret_access_key', 'ovh_consumer_key', 'tsig_secret']);
     expect(credentialNames({ password: '', user: 'bob', list: [{ api_token: 't' }] })).toEqual(['api_token']);
     expect(credentialNames(null)).toEqual([]);
+    // a path to a key is not a credential (inventories name key files; they are not secret)
+    expect(
+      credentialNames({
+        ansible_ssh_private_key_file: '/root/.ssh/id',
+        tsig_secret_file: '/etc/k',
+        token: 'x',
+      }),
+    ).toEqual(['token']);
   });
 });
 

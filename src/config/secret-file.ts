@@ -15,12 +15,16 @@ import { registerSecret } from '../output/redact.js';
 const SECRET_NAME =
   /secret|password|passwd|token|consumer_key|application_key|api_key|access_key|private_key|tsig_key(?!_name)/i;
 
+// names that point at a secret rather than hold it (ansible_ssh_private_key_file, ..._dir, ..._path)
+const POINTER_NAME = /_(file|path|dir)$/i;
+
 /** Credential-looking variables (name → non-empty string value), recursively. */
 function credentialEntries(value: unknown, out: Map<string, string[]>, depth: number): void {
   // bounded: vars files are shallow; a pathological nesting must not cost a stack overflow
   if (depth > 32 || !value || typeof value !== 'object') return;
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    if (typeof v === 'string' && v !== '' && SECRET_NAME.test(k)) out.set(k, [...(out.get(k) ?? []), v]);
+    if (typeof v === 'string' && v !== '' && SECRET_NAME.test(k) && !POINTER_NAME.test(k))
+      out.set(k, [...(out.get(k) ?? []), v]);
     else if (v && typeof v === 'object') credentialEntries(v, out, depth + 1);
   }
 }

@@ -7,6 +7,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, extname, join } from 'node:path';
 import { ConfigError, type Issue } from '../errors.js';
+import { warnIfSecretFileExposed } from '../config/secret-file.js';
 import { errnoText, parseYaml, type ParsedYaml } from '../config/yaml.js';
 import { InventoryBuilder } from './builder.js';
 import { loadIniInventory } from './loaders/ini.js';
@@ -94,7 +95,10 @@ async function loadFile(b: InventoryBuilder, file: string): Promise<void> {
   const ext = extname(file);
   if (YAML_EXTENSIONS.has(ext)) {
     const doc = tryYaml(text, file, b.issues);
-    if (doc) loadYamlInventory(b, doc);
+    if (doc) {
+      warnIfSecretFileExposed(file, doc.value);
+      loadYamlInventory(b, doc);
+    }
     return;
   }
   // a first line like `[group]` can only be INI: skip the YAML attempt (costly on big files)
@@ -103,6 +107,7 @@ async function loadFile(b: InventoryBuilder, file: string): Promise<void> {
     const doc = tryYaml(text, file, sink);
     const value = doc?.value;
     if (doc && value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      warnIfSecretFileExposed(file, value);
       loadYamlInventory(b, doc);
       return;
     }

@@ -9,6 +9,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { Issue } from '../errors.js';
 import { ConfigError } from '../errors.js';
+import { warnIfSecretFileExposed } from '../config/secret-file.js';
 import { errnoText, locate, parseYaml } from '../config/yaml.js';
 import { checkYamlVars } from './check-vars.js';
 
@@ -103,6 +104,8 @@ async function readVarsFile(file: string, issues: Issue[]): Promise<Vars | undef
     throw err;
   }
   if (value === null || value === undefined) return undefined; // empty files are ignored
+  // group_vars/host_vars are where inventories keep credentials: warn like certbot when others can read them
+  warnIfSecretFileExposed(file, value);
   if (typeof value !== 'object' || Array.isArray(value)) {
     issues.push({
       source: locate(value) ?? { file, line: 1, col: 1 },
