@@ -105,6 +105,10 @@ export const acmeCertificateModule: ModuleDef<AcmeCertificateParams> = {
     }
     const dnsOpts = dnsOptionsFrom(p.dns, { journalDir: stateDir, signal: ctx.signal });
     const logs: string[] = [];
+    const log = (m: string): void => {
+      logs.push(m);
+      if (m.startsWith('[WARNING]: ')) ctx.warn(m.slice(11));
+    };
     const res = await ensureCertificate({
       stateDir,
       name: p.name,
@@ -123,15 +127,14 @@ export const acmeCertificateModule: ModuleDef<AcmeCertificateParams> = {
       dnsMeta: publicDnsSettings(p.dns),
       maxRetryAfterSec: p.max_retry_after,
       runChallenges: async (items, fn) => {
-        const opts = { ...dnsOpts, log: (m: string) => logs.push(m) };
+        // the DNS layer's warnings (a cleanup that failed: records left, kept in the journal) reach
+        // the user; its other lines are details for -v
+        const opts = { ...dnsOpts, log };
         // records a crashed earlier run left behind (journaled in state_dir) go first
         await cleanupJournal(stateDir, opts).catch((err: Error) => ctx.warn(err.message));
         return withDnsChallenges(items, opts, fn);
       },
-      log: (m) => {
-        logs.push(m);
-        if (m.startsWith('[WARNING]: ')) ctx.warn(m.slice(11));
-      },
+      log,
     });
     const verb = ctx.check
       ? { issue: 'would issue', renew: 'would renew', none: 'up to date' }[res.action]
