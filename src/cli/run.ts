@@ -12,6 +12,7 @@ import { ConfigError, ExitCode } from '../errors.js';
 import { loadInventory } from '../inventory/load.js';
 import { selectHosts } from '../inventory/patterns.js';
 import type { EventSink } from '../output/events.js';
+import { batchedStreams } from '../output/batched.js';
 import { jsonRenderer } from '../output/json.js';
 import { plainRenderer } from '../output/plain.js';
 import { ttyRenderer } from '../output/tty.js';
@@ -76,11 +77,13 @@ export function registerRun(program: Command): void {
       // everything that can be wrong in the input is found here, before any connection
       const playbook = await loadPlaybook(file);
       const inventory = await loadInventory(flags.inventory);
+      // lines (not the TTY's redrawn view) leave in one write per event-loop turn
+      const lines = batchedStreams(process.stdout, process.stderr);
       const emit: EventSink = flags.json
-        ? jsonRenderer(process.stdout)
+        ? jsonRenderer(lines.out)
         : process.stdout.isTTY
           ? ttyRenderer(process.stdout, process.stderr)
-          : plainRenderer(process.stdout, process.stderr);
+          : plainRenderer(lines.out, lines.err);
       // `certfleet run ... | head` closes stdout early: stop writing, do not crash
       process.stdout.on('error', (e: NodeJS.ErrnoException) => {
         if (e.code !== 'EPIPE') throw e;
@@ -118,6 +121,7 @@ export function registerRun(program: Command): void {
         if ('done' in emit && typeof emit.done === 'function') await (emit.done as () => Promise<void>)();
         process.exitCode = result.exitCode;
       } finally {
+        lines.flush();
         process.off('SIGINT', onSigint);
         process.off('SIGTERM', onSigint);
       }
