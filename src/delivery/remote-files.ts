@@ -106,9 +106,25 @@ export function linkDiffers(want: WantLink, state: RemoteState): boolean {
   return state.kind !== 'link' || state.target !== want.target;
 }
 
-/** A fresh backup directory name on the host for one transaction. */
+const BACKUP_PREFIX = '/var/tmp/certfleet-txn-';
+/** A transaction takes seconds: a backup this old belongs to a run that was killed mid-way. */
+const STALE_BACKUP_MS = 3600_000;
+
+/** A fresh backup directory name on the host for one transaction (the controller's time in it). */
 export function newBackupDir(): string {
-  return `/var/tmp/certfleet-txn-${Date.now()}-${randomBytes(4).toString('hex')}`;
+  return `${BACKUP_PREFIX}${Date.now()}-${randomBytes(4).toString('hex')}`;
+}
+
+/**
+ * Shell that removes backups a killed run left behind (0700 directories holding previous files,
+ * keys included): those whose time stamp — the controller's, like ours — is over an hour old.
+ */
+export function staleBackupCleanup(now = Date.now()): string {
+  return (
+    `for d in ${BACKUP_PREFIX}*; do [ -d "$d" ] || continue; ts=\${d#${BACKUP_PREFIX}}; ts=\${ts%%-*}; ` +
+    `case "$ts" in ''|*[!0-9]*) continue ;; esac; ` +
+    `if [ $((${now} - ts)) -gt ${STALE_BACKUP_MS} ]; then rm -rf -- "$d"; fi; done`
+  );
 }
 
 function dirOf(p: string): string {
@@ -146,7 +162,8 @@ export async function applyChanges(
   // a write that fails (ENOSPC, EIO...) names its destination, and leaves no truncated temp file behind
   lines.push(`cf_fail() { rm -f -- "$1"; printf 'cannot write %s\\n' "$2" >&2; exit 1; }`);
   let i = 0;
-  if (change.backupDir) lines.push(`mkdir -p -m 700 -- ${shellQuote(change.backupDir)}`);
+  if (change.backupDir)
+    lines.push(staleBackupCleanup(), `mkdir -p -m 700 -- ${shellQuote(change.backupDir)}`);
   lines.push(...(change.pre ?? []));
   const tag = randomBytes(4).toString('hex');
   for (const f of change.files) {
