@@ -5,6 +5,7 @@
  * wrong for a host (undefined variable, bad expression at run time), 6 a task found another run's lock,
  * 130 interrupted.
  */
+import { setMaxListeners } from 'node:events';
 import { LocalConnection } from '../connections/local.js';
 import { ConfigError, ExitCode } from '../errors.js';
 import type { Inventory } from '../inventory/types.js';
@@ -91,6 +92,10 @@ export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
   const stats = new Stats();
   const local = new LocalConnection('localhost');
   const hardStop = new AbortController();
+  // every command in flight on every host listens to these signals (50 hosts = 50 listeners):
+  // that is the design, not a leak, and must not print Node's MaxListenersExceededWarning
+  setMaxListeners(0, hardStop.signal);
+  if (opts.signal) setMaxListeners(0, opts.signal);
   let badInput = false;
   let locked = false;
   let aborted = false;

@@ -67,6 +67,18 @@ describe('certfleet run (CLI)', () => {
     expect(r.stdout).toMatch(/TASK \[write\] \*+\nchanged: \[(one|two)\]\nchanged: \[(one|two)\]\n/);
   }, 30_000);
 
+  it('many hosts running a command at once print nothing on stderr (no listener warnings)', async () => {
+    const hosts = Array.from({ length: 15 }, (_, i) => `    h${i}: {}`).join('\n');
+    const many = project.write(
+      'many.yml',
+      `all:\n  vars: { ansible_connection: local }\n  hosts:\n${hosts}\n`,
+    );
+    project.write('sleep.yml', '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: sleep 0.3\n');
+    const r = await certfleet(['run', 'sleep.yml', '-i', many], project.dir);
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.stderr).toBe('');
+  }, 30_000);
+
   it('exit 2 when a host fails; --json gives NDJSON only', async () => {
     const r = await certfleet(['run', 'fail.yml', '-i', inv, '--json'], project.dir);
     expect(r.code).toBe(2);
