@@ -11,6 +11,7 @@ import { startBind9, type Bind9Lab } from '../../src/lab/bind9.js';
 import { startLab, type Lab, type LabHostSpec } from '../../src/lab/index.js';
 import { startPebble, type PebbleLab } from '../../src/lab/pebble.js';
 import { forgetOrigin } from '../../src/acme/http.js';
+import { updateTarget } from '../../src/dns/providers/rfc2136/index.js';
 import { certfleet, servesValidCert, txtRecords, type CliOptions, type CliRun } from './fault-helpers.js';
 
 /** The project's site playbook. */
@@ -146,4 +147,16 @@ export async function startFleetLab(
     await stop();
     throw err;
   }
+}
+
+/** Where the OVH and Route53 fakes write their records: the lab's bind9, by RFC 2136 with its TSIG key. */
+export function bindUpdateTarget(f: FleetLab): ReturnType<typeof updateTarget> {
+  return updateTarget({
+    nameserver: `127.0.0.1:${f.bind.port}`,
+    tsig_key_name: f.bind.tsig.name,
+    tsig_secret: f.bind.tsig.secret,
+    tsig_algorithm: f.bind.tsig.algorithm,
+    ttl: 60,
+    timeout_ms: 5000,
+  });
 }

@@ -7,10 +7,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readJournal, type JournalEntry } from '../../src/dns/journal.js';
-import { updateTarget } from '../../src/dns/providers/rfc2136/index.js';
 import { startOvhFake, type OvhFake } from '../fakes/ovh-server.js';
 import { startRoute53Fake, type Route53Fake } from '../fakes/route53-server.js';
-import type { FleetLab } from './fleet-lab.js';
+import { bindUpdateTarget, type FleetLab } from './fleet-lab.js';
 
 /** Credentials the fakes accept (and that must never appear in any output). */
 export const OVH_CREDS = {
@@ -36,14 +35,7 @@ export interface ProviderFakes {
 
 /** Start the OVH and Route53 fakes on the fleet lab's bind9 (zone example.test). */
 export async function startProviderFakes(f: FleetLab): Promise<ProviderFakes> {
-  const bind9 = updateTarget({
-    nameserver: `127.0.0.1:${f.bind.port}`,
-    tsig_key_name: f.bind.tsig.name,
-    tsig_secret: f.bind.tsig.secret,
-    tsig_algorithm: f.bind.tsig.algorithm,
-    ttl: 60,
-    timeout_ms: 5000,
-  });
+  const bind9 = bindUpdateTarget(f);
   const ovh = await startOvhFake({ zones: ['example.test'], bind9, ...OVH_CREDS });
   const route53 = await startRoute53Fake({ zones: ['example.test'], bind9, ...AWS_KEYS }).catch(
     async (err: unknown) => {

@@ -15,12 +15,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { describeCert } from '../../src/delivery/cert-store.js';
-import { updateTarget } from '../../src/dns/providers/rfc2136/index.js';
 import { startOvhFake, type OvhFake } from '../fakes/ovh-server.js';
 import { startRoute53Fake, type Route53Fake } from '../fakes/route53-server.js';
 import { connect } from '../integration/delivery-helpers.js';
 import { certfleet, errorLines, type CliRun } from './fault-helpers.js';
-import { SITE_PLAYBOOK, startFleetLab, type FleetLab } from './fleet-lab.js';
+import { bindUpdateTarget, SITE_PLAYBOOK, startFleetLab, type FleetLab } from './fleet-lab.js';
 import { recordRow } from './record.js';
 
 const ZONE = 'example.test';
@@ -51,14 +50,7 @@ const done = new Set<string>();
 
 beforeAll(async () => {
   f = await startFleetLab();
-  const target = updateTarget({
-    nameserver: `127.0.0.1:${f.bind.port}`,
-    tsig_key_name: f.bind.tsig.name,
-    tsig_secret: f.bind.tsig.secret,
-    tsig_algorithm: f.bind.tsig.algorithm,
-    ttl: 60,
-    timeout_ms: 5000,
-  });
+  const target = bindUpdateTarget(f);
   ovh = await startOvhFake({ zones: [ZONE], bind9: target, ...OVH });
   r53 = await startRoute53Fake({ zones: [ZONE], bind9: target, ...AWS });
   // the OVH client trusts Node's default CAs only: the CLI child gets the fake's certificate this way
