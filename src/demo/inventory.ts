@@ -4,7 +4,7 @@
  * the lab key on `all`, each role's port variables (`nginx_tls_port`, ...) and `tls_port`, the TLS port
  * of the host's first service (first service 443, then 8443, 8444).
  */
-import { writeFile } from 'node:fs/promises';
+import { chmod, writeFile } from 'node:fs/promises';
 import { stringify } from 'yaml';
 import type { Lab, LabService } from '../lab/index.js';
 
@@ -40,5 +40,9 @@ export async function writeDeliveryInventory(
       children: Object.fromEntries([...groups].map(([g, m]) => [g, { hosts: m }])),
     },
   };
-  await writeFile(path, `# certfleet delivery inventory for lab ${lab.id} (generated)\n${stringify(doc)}`);
+  // it holds the DNS provider's credentials: readable by its owner only (certfleet warns otherwise)
+  await writeFile(path, `# certfleet delivery inventory for lab ${lab.id} (generated)\n${stringify(doc)}`, {
+    mode: 0o600,
+  });
+  await chmod(path, 0o600);
 }

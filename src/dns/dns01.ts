@@ -111,12 +111,17 @@ async function expectations(challenges: DnsChallenge[], opts: Dns01Options): Pro
   return [...byName.values()];
 }
 
-/** Remove each value; failures are logged (the journal keeps them) and returned. */
+/**
+ * Remove each value; failures are logged (the journal keeps them) and returned. A failure is a
+ * warning when the value was surely published; for one whose own present failed (most likely never
+ * added: the same refusal), the user already has that error and the journal retries quietly.
+ */
 async function cleanupAll(
   provider: DnsProvider,
   code: string,
   challenges: DnsChallenge[],
   opts: Dns01Options,
+  unsure: Set<DnsChallenge> = new Set(),
 ): Promise<string[]> {
   const signal = AbortSignal.timeout(CLEANUP_TIMEOUT_MS);
   const failures: string[] = [];
@@ -128,7 +133,9 @@ async function cleanupAll(
     } catch (err) {
       const msg = redact(`dns: cleanup of ${ch.fqdn} value "${ch.value}" failed: ${messageOf(err)}`);
       failures.push(msg);
-      opts.log?.(`[WARNING]: ${msg}`);
+      opts.log?.(
+        unsure.has(ch) ? `${msg} (its present failed too; kept in the journal)` : `[WARNING]: ${msg}`,
+      );
     }
   }
   if (opts.journalDir && done.length)
@@ -169,12 +176,14 @@ export async function withDnsChallenges<T>(
     );
   }
   const attempted: DnsChallenge[] = [];
+  const presented = new Set<DnsChallenge>();
   try {
     // one at a time: API providers read-modify-write record sets (Route53 UPSERT merges values)
     for (const ch of challenges) {
       attempted.push(ch);
       signal.throwIfAborted();
       await provider.present(ch, signal);
+      presented.add(ch);
       opts.log?.(`dns: ${def.code}: added TXT ${ch.fqdn} "${ch.value}" in zone ${ch.zone}`);
     }
     await waitForPropagation(await expectations(challenges, opts), {
@@ -186,7 +195,8 @@ export async function withDnsChallenges<T>(
     return await fn();
   } finally {
     activeRuns.delete(run);
-    await cleanupAll(provider, def.code, attempted, opts);
+    const unsure = new Set(attempted.filter((c) => !presented.has(c)));
+    await cleanupAll(provider, def.code, attempted, opts, unsure);
     // values never attempted (an earlier present failed) are not in DNS: forget them
     const never = challenges.filter((c) => !attempted.includes(c));
     if (opts.journalDir && never.length)

@@ -280,11 +280,10 @@ describe('row 12: OVH refuses the signature / answers 500', () => {
     expect(f.txt()).toEqual([]);
     expect(await servedSerial()).toBe(middle);
     notIssued('row12b');
-    // the cleanup could not reach OVH: the value stays journaled for the next run, and the user is told
+    // the cleanup could not reach OVH: the value stays journaled for the next run; its own present
+    // failed (most likely never added), so the one line above stays the only thing the user reads
     expect((await journal(f)).map((e) => [e.provider, e.fqdn])).toEqual([['ovh', CHALLENGE]]);
-    const leftWarnings = down.out.split('\n').filter((l) => l.startsWith('[WARNING]: dns: cleanup of'));
-    expect(leftWarnings, down.out).toHaveLength(1);
-    expect(leftWarnings[0]).toContain(`cleanup of ${CHALLENGE}`);
+    expect(down.out).not.toMatch(/\[WARNING\]: dns: cleanup/);
 
     // (4) OVH answers again: issued and delivered
     const fixed = await run();

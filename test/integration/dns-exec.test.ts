@@ -52,6 +52,54 @@ describe('exec provider', () => {
     expect(await lab.txt('_acme-challenge.example.test')).toEqual([]);
   });
 
+  it('warns about a cleanup that failed for a published value; stays quiet when its present failed too', async () => {
+    const opts = (command: string, log: string[]) => ({
+      provider: 'exec',
+      config: { command },
+      nameservers: [`127.0.0.1:${lab.port}`],
+      authoritativeOverride: lab.authoritativeOverride,
+      propagationTimeoutMs: 3000,
+      propagationIntervalMs: 200,
+      log: (m: string) => log.push(m),
+    });
+    // present works (through the real script), cleanup fails: the record is left, the user is told
+    const halfway = join(dir, 'no-cleanup.sh');
+    writeFileSync(
+      halfway,
+      `#!/bin/sh\n[ "$1" = cleanup ] && { echo "api down" >&2; exit 1; }\nexec ${script} "$@"\n`,
+    );
+    chmodSync(halfway, 0o755);
+    const warned: string[] = [];
+    await withDnsChallenges([{ domain: 'example.test', value: 'left-behind' }], opts(halfway, warned), () =>
+      Promise.resolve(),
+    );
+    expect(
+      warned.filter((l) => l.startsWith('[WARNING]: dns: cleanup of _acme-challenge.example.test.')),
+    ).toHaveLength(1);
+    expect(await lab.txt('_acme-challenge.example.test')).toEqual(['left-behind']);
+    await createProvider('exec', { command: script }).cleanup(
+      {
+        domain: 'example.test',
+        fqdn: '_acme-challenge.example.test.',
+        value: 'left-behind',
+        zone: 'example.test.',
+      },
+      AbortSignal.timeout(5000),
+    );
+    // both fail: the present's error is the one message; the cleanup's is a detail
+    const down = join(dir, 'down.sh');
+    writeFileSync(down, '#!/bin/sh\necho "api down" >&2\nexit 1\n');
+    chmodSync(down, 0o755);
+    const quiet: string[] = [];
+    await expect(
+      withDnsChallenges([{ domain: 'example.test', value: 'never' }], opts(down, quiet), () =>
+        Promise.resolve(),
+      ),
+    ).rejects.toThrow(/api down/);
+    expect(quiet.filter((l) => l.startsWith('[WARNING]'))).toEqual([]);
+    expect(quiet.some((l) => /cleanup of .* failed.*its present failed too/.test(l))).toBe(true);
+  });
+
   it('reports a failing script with its stderr, secrets redacted', async () => {
     const secret = 'hunter2-very-secret';
     registerSecret(secret);
