@@ -47,7 +47,7 @@ describe('the installed command (bundle)', () => {
     // a role is looked up beside the playbook first, then in certfleet's own roles/
     writeFileSync(
       join(dir, 'roles.yml'),
-      '- hosts: all\n  gather_facts: false\n  roles:\n    - role: cert_deploy\n      when: false\n  tasks:\n    - debug: {msg: ran}\n',
+      '- hosts: all\n  gather_facts: false\n  roles:\n    - role: nginx_tls\n      when: false\n  tasks:\n    - debug: {msg: ran}\n',
     );
     const r = certfleet('run', 'roles.yml', '-i', 'inv.yml');
     expect(r.out).toContain('ok: [localhost] => ran');
