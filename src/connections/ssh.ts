@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { Client, ClientChannel, ServerHostKeyAlgorithm } from 'ssh2';
+import type { AuthenticationType, Client, ClientChannel, ServerHostKeyAlgorithm } from 'ssh2';
 import { ConnectionError, InterruptedError, ModuleError } from '../errors.js';
 import { registerSecret } from '../output/redact.js';
 import { shellQuote } from './connection.js';
@@ -109,6 +109,9 @@ export class SshConnection implements Connection {
         username: user,
         privateKeyPath: keyPath,
         agent: process.env.SSH_AUTH_SOCK,
+        // straight to the key (then the agent): ssh2 otherwise opens with a "none" attempt, one more
+        // round trip and one more authentication for sshd on every host
+        authHandler: authMethods(keyPath, process.env.SSH_AUTH_SOCK),
         readyTimeout: connectTimeoutMs,
         keepaliveInterval: 15_000,
         algorithms: {
@@ -372,6 +375,15 @@ export class SshConnection implements Connection {
     c?.end();
     return Promise.resolve();
   }
+}
+
+/** The authentication methods to try, in order: the key file, then the agent. */
+export function authMethods(keyPath: string | undefined, agent: string | undefined): AuthenticationType[] {
+  const methods: AuthenticationType[] = [
+    ...(keyPath ? ['publickey' as const] : []),
+    ...(agent ? ['agent' as const] : []),
+  ];
+  return methods.length ? methods : ['none'];
 }
 
 function defaultKeyFile(): string | undefined {
