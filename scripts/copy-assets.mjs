@@ -2,7 +2,7 @@
 import { cpSync, readdirSync, statSync, mkdirSync } from 'node:fs';
 import { join, dirname, relative } from 'node:path';
 
-const ASSET = /\.(json|hbs|html|css|sh)$/;
+const ASSET = /\.(json|hbs|html|css|sh|pl)$/;
 function walk(dir) {
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);

@@ -20,6 +20,12 @@ export interface ExecOptions {
    * (command/shell modules) never set it.
    */
   shared?: boolean;
+  /**
+   * With `shared`: the same job as an op the persistent driver may run in its own process (see
+   * remote-shell.ts) — same stdout, stderr and exit code as the command. Connections and drivers
+   * without the op run the command.
+   */
+  native?: { op: string; args: string[] };
 }
 
 export interface ExecResult {

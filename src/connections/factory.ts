@@ -1,7 +1,8 @@
 /**
  * Picks a host's connection from its inventory variables, with Ansible's names so that Ansible
  * inventories work unchanged: `ansible_connection`, `ansible_host`, `ansible_port`, `ansible_user`,
- * `ansible_ssh_private_key_file`, `ansible_become_password`, `ansible_ssh_timeout`.
+ * `ansible_ssh_private_key_file`, `ansible_become_password`, `ansible_ssh_timeout`; and certfleet's
+ * own `certfleet_remote_driver` (`auto`: the Perl driver where the host has Perl, else sh; `sh`).
  */
 import { ConfigError } from '../errors.js';
 import type { Connection } from './connection.js';
@@ -79,6 +80,11 @@ export function connectionFor(
     ...sshArgOptions(str(hostVars, hostName, 'ansible_ssh_common_args')),
     ...sshArgOptions(str(hostVars, hostName, 'ansible_ssh_extra_args')),
   };
+  const driver = str(hostVars, hostName, 'certfleet_remote_driver');
+  if (driver !== undefined && driver !== 'auto' && driver !== 'sh')
+    throw new ConfigError(
+      `hosts.${hostName}.certfleet_remote_driver: must be "auto" (Perl where the host has it, else sh) or "sh", got "${driver}"`,
+    );
   const timeoutS =
     int(hostVars, hostName, 'ansible_ssh_timeout', 1, 3600) ??
     int(hostVars, hostName, 'ansible_timeout', 1, 3600);
@@ -95,6 +101,7 @@ export function connectionFor(
     knownHostsFile: defaults.knownHostsFile ?? fromArgs.knownHostsFile,
     acceptNewHostKeys: defaults.acceptNewHostKeys ?? fromArgs.acceptNewHostKeys,
     connectTimeoutMs: timeoutS === undefined ? defaults.connectTimeoutMs : timeoutS * 1000,
+    remoteDriver: driver,
     becomePassword: str(
       hostVars,
       hostName,

@@ -1,19 +1,28 @@
 /**
- * One persistent `sh` per SSH connection that runs short jobs back to back [mitogen's idea, in plain
- * POSIX sh]. A fresh exec channel costs sshd a fork, the login shell's start-up and a few round trips
- * — on 50 hosts sharing two cores that is ~1.2 ms per command, against ~0.3 ms for a job in this
- * shell (measured on the lab). Jobs are the modules' own scripts (stat, atomic write, service
- * control) that start no process outliving them: a daemon keeping the shell's stdout would write
- * into the next job's output, so user commands keep their own channel.
+ * One persistent driver per SSH connection that runs short jobs back to back [mitogen's idea]. A
+ * fresh exec channel costs sshd a fork, the login shell's start-up and a few round trips — on 50 hosts
+ * sharing two cores that is ~1.2 ms per command, against ~0.3 ms for a job of the driver (measured on
+ * the lab). Jobs are the modules' own scripts (stat, atomic write, service control) that start no
+ * process outliving them: a daemon keeping the driver's stdout would write into the next job's output,
+ * so user commands keep their own channel.
+ *
+ * The driver is Perl where the host has it (`remote-driver.pl`: the hot file operations — stat with
+ * the checksum, atomic write — run in its own process as *native ops*, without a fork or an exec;
+ * anything else runs through /bin/sh), else POSIX sh (below; every job is a subshell). The greeting
+ * names the native ops the driver offers; a caller gives the op beside the script that does the
+ * same, and the script runs wherever the op is not offered.
  *
  * Wire format, controller → host, in ONE write (each SSH packet costs a socket write and a wake-up
  * on the host): `ID NLINES NBYTES\n`, the script's NLINES lines, then NBYTES of stdin. The driver
- * runs the script in a subshell, then prints `\x1eID RC\n` on stdout and `\x1eID\n` on stderr. IDs
- * carry a random nonce, so job output cannot fake an end marker by accident. The driver's pid comes
- * with its greeting: a job is killed as the driver's child.
+ * runs the script, then prints `\x1eID RC\n` on stdout and `\x1eID\n` on stderr. IDs carry a random
+ * nonce, so job output cannot fake an end marker by accident. The driver's pid comes with its
+ * greeting: a job is killed as the driver's child.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { ClientChannel } from 'ssh2';
+import { codeAsset } from '../paths.js';
+import { shellQuote } from './connection.js';
 
 // Driver variables are prefixed: jobs see the driver's variables (they run in its subshells).
 const DRIVER = [
@@ -30,8 +39,40 @@ const DRIVER = [
   'done',
 ].join('\n');
 
+/** Which driver a host runs: Perl when it has it (`auto`), or always POSIX sh. */
+export type DriverKind = 'auto' | 'sh';
+
+let perlDriver: string | undefined;
+
+/** remote-driver.pl without its comments and indentation (it travels in every connection's exec). */
+function perlSource(): string {
+  perlDriver ??= readFileSync(codeAsset('connections', 'remote-driver.pl'), 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'))
+    .join('\n');
+  return perlDriver;
+}
+
 /** The command that starts the driver in the remote login shell. */
-export const DRIVER_COMMAND = `exec sh -c '${DRIVER.replace(/'/g, `'\\''`)}'`;
+export function driverCommand(kind: DriverKind): string {
+  const sh = `exec sh -c ${shellQuote(DRIVER)}`;
+  if (kind === 'sh') return sh;
+  return `if command -v perl >/dev/null 2>&1; then exec perl -e ${shellQuote(perlSource())}; fi; ${sh}`;
+}
+
+/** A native op of the driver: its name and arguments (any bytes but NUL). */
+export interface NativeOp {
+  op: string;
+  args: string[];
+}
+
+/** The job text of a native op: `#!certfleet OP`, then one %-escaped argument per line. */
+export function nativeScript(n: NativeOp): string {
+  const esc = (a: string) =>
+    a.replace(/[%\n\r]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`);
+  return [`#!certfleet ${n.op}`, ...n.args.map(esc)].join('\n');
+}
 
 /** What a job produced. A job killed by a signal reports 128+N as a shell does. */
 export interface JobResult {
@@ -61,6 +102,8 @@ export class RemoteShell {
   private ready = false;
   /** the driver's pid on the host (jobs are its children) */
   driverPid?: number;
+  /** the native ops the driver offers (none for the sh driver) */
+  private ops = new Set<string>();
   private dead?: Error;
   private readonly started: Promise<void>;
 
@@ -72,7 +115,9 @@ export class RemoteShell {
         const at = greeting.indexOf('\x1fready ');
         const nl = at < 0 ? -1 : greeting.indexOf('\n', at);
         if (nl < 0) return;
-        this.driverPid = Number(greeting.slice(at + 7, nl));
+        const [pid, ops] = greeting.slice(at + 7, nl).split(' ');
+        this.driverPid = Number(pid);
+        this.ops = new Set(ops ? ops.split(',') : []);
         channel.off('data', onGreeting);
         this.ready = true;
         channel.on('data', (c: Buffer) => this.onStdout(c));
@@ -94,6 +139,11 @@ export class RemoteShell {
   /** True while a job runs (a second caller should not wait behind it). */
   get busy(): boolean {
     return this.job !== undefined;
+  }
+
+  /** Does the driver run this native op itself? */
+  supports(op: string): boolean {
+    return this.ops.has(op);
   }
 
   /** False once the driver ended (or was ended): every later job must take a channel. */

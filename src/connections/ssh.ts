@@ -7,13 +7,27 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { AuthenticationType, Client, ClientChannel, ServerHostKeyAlgorithm } from 'ssh2';
+import { readFile } from 'node:fs/promises';
+import type {
+  AuthenticationType,
+  AuthMethod,
+  Client,
+  ClientChannel,
+  ParsedKey,
+  ServerHostKeyAlgorithm,
+} from 'ssh2';
 import { ConnectionError, InterruptedError, ModuleError } from '../errors.js';
 import { registerSecret } from '../output/redact.js';
 import { shellQuote } from './connection.js';
 import type { Connection, ExecOptions, ExecResult, PutOptions } from './connection.js';
 import { hostKeyVerifier, preferredHostKeyAlgorithms, type HostKeyState } from './known-hosts.js';
-import { DRIVER_COMMAND, RemoteShell, ShellUnavailable } from './remote-shell.js';
+import {
+  driverCommand,
+  nativeScript,
+  RemoteShell,
+  ShellUnavailable,
+  type DriverKind,
+} from './remote-shell.js';
 
 /** How to reach one host. */
 export interface SshOptions {
@@ -29,6 +43,8 @@ export interface SshOptions {
   connectTimeoutMs?: number;
   /** sudo password for `become` (sent on stdin through `sudo -S`, never on a command line) */
   becomePassword?: string;
+  /** the persistent driver: Perl where the host has it (default `auto`), or always POSIX sh */
+  remoteDriver?: DriverKind;
 }
 
 /** Counters that let tests and benchmarks prove reuse and "no bytes sent when unchanged". */
@@ -75,6 +91,7 @@ export class SshConnection implements Connection {
       knownHostsFile: join(homedir(), '.ssh', 'known_hosts'),
       acceptNewHostKeys: false,
       connectTimeoutMs: 10_000,
+      remoteDriver: 'auto',
       ...stripUndefined(options),
     };
     registerSecret(options.becomePassword);
@@ -100,6 +117,7 @@ export class SshConnection implements Connection {
     const state: HostKeyState = {};
     // node-ssh (and ssh2) load on the first handshake: commands that never connect start faster
     const { NodeSSH } = await import('node-ssh');
+    const key = keyPath ? await parsedKey(keyPath) : undefined;
     const ssh = new NodeSSH();
     this.stats.handshakes++;
     try {
@@ -107,11 +125,12 @@ export class SshConnection implements Connection {
         host,
         port,
         username: user,
-        privateKeyPath: keyPath,
+        // a key ssh2 cannot parse unaided (encrypted) goes the library's own way, for its message
+        privateKeyPath: key ? undefined : keyPath,
         agent: process.env.SSH_AUTH_SOCK,
         // straight to the key (then the agent): ssh2 otherwise opens with a "none" attempt, one more
         // round trip and one more authentication for sshd on every host
-        authHandler: authMethods(keyPath, process.env.SSH_AUTH_SOCK),
+        authHandler: authMethods(user, key ?? (keyPath ? 'file' : undefined), process.env.SSH_AUTH_SOCK),
         readyTimeout: connectTimeoutMs,
         keepaliveInterval: 15_000,
         algorithms: {
@@ -201,9 +220,14 @@ export class SshConnection implements Connection {
     this.stats.execs++;
     this.stats.bytesSent += input?.length ?? 0;
     const shell = opts.shared && !opts.timeoutMs ? await this.sharedShell(client) : null;
+    // a native op stands for the command exactly as given: not when it had to be wrapped (cd, env, sudo)
+    const native =
+      opts.native && cmd === command && !prefix && shell?.supports(opts.native.op)
+        ? nativeScript(opts.native)
+        : undefined;
     const res =
       shell && !shell.busy
-        ? await this.runInShell(shell, cmd, stdin, opts)
+        ? await this.runInShell(shell, cmd, stdin, opts, native)
         : await this.execChannel(client, cmd, stdin, opts);
     if (opts.become && res.code !== 0 && SUDO_REFUSED.test(res.stderr.toString('utf8')))
       throw new ModuleError(`${this.host}: become failed: ${res.stderr.toString('utf8').trim()}`, {
@@ -216,7 +240,7 @@ export class SshConnection implements Connection {
   private sharedShell(client: Client): Promise<RemoteShell | null> {
     this.shell ??= new Promise<RemoteShell | null>((resolve) => {
       this.stats.channels++;
-      client.exec(DRIVER_COMMAND, (err, ch) => {
+      client.exec(driverCommand(this.opts.remoteDriver), (err, ch) => {
         if (err) return resolve(null);
         const shell = new RemoteShell(ch);
         shell.whenReady().then(
@@ -228,12 +252,16 @@ export class SshConnection implements Connection {
     return this.shell;
   }
 
-  /** One job in the persistent shell; an abort kills the job and retires the shell. */
+  /**
+   * One job in the persistent shell (the native op when given, else the command); an abort kills the
+   * job and retires the shell.
+   */
   private async runInShell(
     shell: RemoteShell,
     cmd: string,
     stdin: Buffer | undefined,
     opts: ExecOptions,
+    native?: string,
   ): Promise<RawExecResult> {
     if (opts.signal?.aborted) throw new InterruptedError();
     let onAbort: (() => void) | undefined;
@@ -253,7 +281,7 @@ export class SshConnection implements Connection {
       this.pending.add(reject);
     });
     try {
-      const r = await Promise.race([shell.run(cmd, stdin), aborted, lost]);
+      const r = await Promise.race([shell.run(native ?? cmd, stdin), aborted, lost]);
       return { code: r.code, signal: null, stdout: r.stdout, stderr: r.stderr };
     } catch (err) {
       if (!(err instanceof ShellUnavailable)) throw err;
@@ -377,13 +405,44 @@ export class SshConnection implements Connection {
   }
 }
 
-/** The authentication methods to try, in order: the key file, then the agent. */
-export function authMethods(keyPath: string | undefined, agent: string | undefined): AuthenticationType[] {
-  const methods: AuthenticationType[] = [
-    ...(keyPath ? ['publickey' as const] : []),
-    ...(agent ? ['agent' as const] : []),
-  ];
+/**
+ * The authentication methods to try, in order: the key (parsed once per run, or `file`: ssh2 reads
+ * the key file itself), then the agent.
+ */
+export function authMethods(
+  username: string,
+  key: ParsedKey | 'file' | undefined,
+  agent: string | undefined,
+): AuthenticationType[] | AuthMethod[] {
+  if (key === 'file') return agent ? ['publickey', 'agent'] : ['publickey'];
+  const methods: AuthMethod[] = [];
+  if (key) methods.push({ type: 'publickey', username, key } as AuthMethod);
+  if (agent) methods.push({ type: 'agent', username, agent } as AuthMethod);
   return methods.length ? methods : ['none'];
+}
+
+/** Private keys by file, read and parsed once per run instead of once per host. */
+const keys = new Map<string, Promise<ParsedKey | undefined>>();
+
+/** The parsed private key in `path`; undefined when ssh2 cannot parse it without help (encrypted). */
+function parsedKey(path: string): Promise<ParsedKey | undefined> {
+  let p = keys.get(path);
+  if (!p) {
+    p = (async () => {
+      try {
+        const [data, mod] = await Promise.all([readFile(path), import('ssh2')]);
+        // a CommonJS module: its exports are the default export under Node's ESM loader
+        const { utils } = (mod as { default?: typeof mod }).default ?? mod;
+        const k = utils.parseKey(data);
+        const one = Array.isArray(k) ? (k as ParsedKey[])[0] : k;
+        return one instanceof Error || !one?.isPrivateKey() ? undefined : one;
+      } catch {
+        return undefined; // ssh2 reads the file itself and reports what is wrong with it
+      }
+    })();
+    keys.set(path, p);
+  }
+  return p;
 }
 
 function defaultKeyFile(): string | undefined {

@@ -3,19 +3,20 @@
  * and a host-side fingerprint of paths (sha256 + mode + owner) to prove check mode writes nothing.
  */
 import { expect } from 'vitest';
-import { SshConnection } from '../../src/connections/ssh.js';
+import { SshConnection, type SshOptions } from '../../src/connections/ssh.js';
 import { renderString } from '../../src/engine/template.js';
 import type { Lab, LabHost } from '../../src/lab/index.js';
 import type { ModuleContext, ModuleDef, ModuleResult } from '../../src/modules/types.js';
 
 /** An SSH connection to a lab host with strict host-key checking. */
-export function labConnection(lab: Lab, host: LabHost): SshConnection {
+export function labConnection(lab: Lab, host: LabHost, opts: Partial<SshOptions> = {}): SshConnection {
   return new SshConnection(host.name, {
     host: host.ip,
     port: host.port,
     user: 'root',
     privateKeyPath: lab.keyFile,
     knownHostsFile: lab.knownHostsFile,
+    ...opts,
   });
 }
 

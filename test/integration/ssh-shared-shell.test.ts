@@ -2,21 +2,23 @@
  * The persistent shell behind `shared` commands, against a lab host's real sshd: exact bytes both
  * ways (binary stdin/stdout that contain the framing bytes), exit codes, stderr kept apart, many jobs
  * on ONE channel, a concurrent command falling back to its own channel, an abort killing the job on
- * the host and the next job still working, and a shell killed on the host being replaced.
+ * the host and the next job still working, and a shell killed on the host being replaced — for both
+ * drivers (Perl, the default where the host has it, and POSIX sh).
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SshConnection } from '../../src/connections/ssh.js';
 import { InterruptedError } from '../../src/errors.js';
 import { startLab, type Lab, type LabHost } from '../../src/lab/index.js';
+import type { DriverKind } from '../../src/connections/remote-shell.js';
 import { labConnection } from './module-helpers.js';
 
 let lab: Lab;
 let host: LabHost;
 const opened: SshConnection[] = [];
 
-function conn(): SshConnection {
-  const c = labConnection(lab, host);
+function conn(remoteDriver: DriverKind): SshConnection {
+  const c = labConnection(lab, host, { remoteDriver });
   opened.push(c);
   return c;
 }
@@ -30,9 +32,9 @@ afterAll(async () => {
   await lab?.stop();
 });
 
-describe('shared commands (the persistent shell)', () => {
+describe.each(['auto', 'sh'] as const)('shared commands (the persistent shell, %s driver)', (driver) => {
   it('keeps exact bytes, exit codes and stderr apart, all on one channel', async () => {
-    const c = conn();
+    const c = conn(driver);
     // bytes that look like the driver's markers, NULs, no trailing newline
     const blob = Buffer.concat([randomBytes(200_000), Buffer.from('\x1e\x1d\x1f\nready\n\x1e1 0\n')]);
     const r = await c.execRaw('cat; printf tail; echo oops >&2; exit 5', { stdin: blob, shared: true });
@@ -54,7 +56,7 @@ describe('shared commands (the persistent shell)', () => {
   });
 
   it('a second command while a job runs takes its own channel; both results are right', async () => {
-    const c = conn();
+    const c = conn(driver);
     await c.exec('true', { shared: true });
     const [a, b] = await Promise.all([
       c.exec('sleep 0.3; echo slow', { shared: true }),
@@ -66,7 +68,7 @@ describe('shared commands (the persistent shell)', () => {
   });
 
   it('an abort kills the job on the host; the next shared command still works', async () => {
-    const c = conn();
+    const c = conn(driver);
     const marker = `/tmp/shared-abort-${process.pid}`;
     await c.exec(`rm -f ${marker}`, { shared: true });
     const ac = new AbortController();
@@ -83,9 +85,9 @@ describe('shared commands (the persistent shell)', () => {
   }, 20_000);
 
   it('a shell killed on the host is replaced; the command that saw it die runs on a channel', async () => {
-    const c = conn();
-    // $$ in a job is the driver's pid (subshells keep it)
-    const pid = (await c.exec('echo $$', { shared: true })).stdout.trim();
+    const c = conn(driver);
+    // the sh driver runs a job in a subshell ($$ is the driver), the Perl driver through /bin/sh
+    const pid = (await c.exec(driver === 'sh' ? 'echo $$' : 'echo $PPID', { shared: true })).stdout.trim();
     await c.exec(`kill -KILL ${pid}`);
     await new Promise((r) => setTimeout(r, 200));
     expect((await c.exec('echo again', { shared: true })).stdout).toBe('again\n');

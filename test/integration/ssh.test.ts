@@ -243,5 +243,21 @@ describe('connectionFor', () => {
     expect(() => connectionFor('h', { ansible_connection: 'winrm' })).toThrow(
       /unsupported connection "winrm"/,
     );
+    // certfleet_remote_driver: sh forces the POSIX sh driver on a host that has Perl
+    const plain = connectionFor(
+      host.name,
+      {
+        ansible_host: host.ip,
+        ansible_user: 'root',
+        ansible_ssh_private_key_file: lab.keyFile,
+        certfleet_remote_driver: 'sh',
+      },
+      { knownHostsFile: lab.knownHostsFile },
+    ) as SshConnection;
+    opened.push(plain);
+    expect((await plain.exec('ps -o comm= -p $$', { shared: true })).stdout).toBe('sh\n');
+    expect(() => connectionFor('h', { certfleet_remote_driver: 'python' })).toThrow(
+      'hosts.h.certfleet_remote_driver: must be "auto" (Perl where the host has it, else sh) or "sh", got "python"',
+    );
   });
 });

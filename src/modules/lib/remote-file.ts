@@ -70,7 +70,11 @@ export async function remoteStat(
   path: string,
   opts: { become?: boolean; intoDir?: string } = {},
 ): Promise<RemoteStat> {
-  const r = await conn.exec(statSnippet(path, opts.intoDir), { become: opts.become, shared: true });
+  const r = await conn.exec(statSnippet(path, opts.intoDir), {
+    become: opts.become,
+    shared: true,
+    native: { op: 'stat', args: [path, opts.intoDir ?? ''] },
+  });
   const lines = r.stdout.split('\n');
   if (r.code !== 0 || !lines[0].startsWith('path|'))
     throw new ModuleError(`cannot stat ${path}: ${r.stderr.trim() || `exit ${r.code}`}`);
@@ -95,13 +99,18 @@ export async function remoteRead(
   return { stat, text: stat.type === 'file' ? r.stdout.slice(second + 1) : undefined };
 }
 
+/** chown's `owner`, `owner:group` or `:group`; '' when neither is set. */
+function ownerSpec(owner: string | undefined, group: string | undefined): string {
+  return owner === undefined && group === undefined
+    ? ''
+    : `${owner ?? ''}${group !== undefined ? `:${group}` : ''}`;
+}
+
 /** chown/chgrp/chmod commands for `target` (a quoted shell word). */
 function attrCommands(target: string, a: Attributes): string[] {
   const cmds: string[] = [];
-  if (a.owner !== undefined || a.group !== undefined)
-    cmds.push(
-      `chown ${shellQuote(`${a.owner ?? ''}${a.group !== undefined ? `:${a.group}` : ''}`)} ${target}`,
-    );
+  const owner = ownerSpec(a.owner, a.group);
+  if (owner) cmds.push(`chown ${shellQuote(owner)} ${target}`);
   if (a.mode !== undefined) cmds.push(`chmod ${modeText(a.mode)} ${target}`);
   return cmds;
 }
@@ -148,16 +157,18 @@ export async function atomicWrite(
   const viaUmask = (mode & ~0o666) === 0;
   // an existing file keeps its owner: when the old one belongs to the writer ([ -O ]/[ -G ] are shell
   // built-ins) the new one does too; otherwise chown it to the old owner
-  const keepOwner =
+  const keep =
     old && a.owner === undefined && a.group === undefined && old.owner && old.group
-      ? [`{ [ -O "$d" ] && [ -G "$d" ]; } || chown ${shellQuote(`${old.owner}:${old.group}`)} "$t"`]
-      : [];
+      ? `${old.owner}:${old.group}`
+      : '';
+  const keepOwner = keep ? [`{ [ -O "$d" ] && [ -G "$d" ]; } || chown ${shellQuote(keep)} "$t"`] : [];
+  const rand = randomBytes(6).toString('hex');
   const script = [
     'set -e',
     `d=${shellQuote(dest)}`,
     'case "$d" in */*) dir="${d%/*}"; dir="${dir:-/}" ;; *) dir=. ;; esac',
     `[ -d "$dir" ] || { echo "destination directory $dir does not exist" >&2; exit 3; }`,
-    `t="$dir/.certfleet.${randomBytes(6).toString('hex')}.tmp"`,
+    `t="$dir/.certfleet.${rand}.tmp"`,
     `trap 'rm -f -- "$t"' EXIT`,
     `umask ${modeText(viaUmask ? ~mode & 0o777 : 0o077)}`,
     'cat > "$t"',
@@ -172,7 +183,11 @@ export async function atomicWrite(
     'mv -f -- "$t" "$d"',
     'trap - EXIT',
   ].join('\n');
-  const r = await conn.exec(script, { stdin: content, become: a.become, shared: true });
+  // the driver's native write does the same in its own process (no backup: that stays a script)
+  const native = a.backup
+    ? undefined
+    : { op: 'write', args: [dest, modeText(mode), ownerSpec(a.owner, a.group), keep, rand] };
+  const r = await conn.exec(script, { stdin: content, become: a.become, shared: true, native });
   if (r.code !== 0) throw new ModuleError(`cannot write ${dest}: ${r.stderr.trim() || `exit ${r.code}`}`);
   const m = /^backup\|(.*)$/m.exec(r.stdout);
   return { backupFile: m?.[1] };
