@@ -3,9 +3,11 @@
  * Pebble (ACME test CA) and five simulated hosts (mixed distros; nginx, Apache, HAProxy), runs
  * `playbooks/site.yml` with the real runner, runs it again to show `changed=0`, checks from here
  * which certificate each host serves (TLS with SNI, verified against Pebble's root), and stops
- * everything it started — also on Ctrl-C or a failure.
+ * everything it started — also on Ctrl-C or a failure. With CERTFLEET_DEMO_KEEP=DIR its work dir (the
+ * inventory with the DNS credentials, the state dir with the certificate store, account and journal)
+ * is moved to DIR instead of deleted, for inspection.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultConnectionFactory } from '../engine/connect.js';
@@ -55,6 +57,8 @@ export async function runDemo(): Promise<number> {
       await lab?.stop().catch((e: unknown) => process.stderr.write(`lab stop: ${messageOf(e)}\n`));
       await pebble?.stop().catch(() => undefined);
       await bind?.stop().catch(() => undefined);
+      const keep = process.env.CERTFLEET_DEMO_KEEP;
+      if (keep) await cp(dir, keep, { recursive: true, preserveTimestamps: true });
       await rm(dir, { recursive: true, force: true });
     })());
   const onSignal = (): void => {
