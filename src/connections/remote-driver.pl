@@ -95,7 +95,26 @@ sub op_write {
     return 0;
 }
 
-my %ops = (write => \&op_write, ($sha ? (stat => \&op_stat) : ()));
+# mkdir PATH MODE CHOWN: as `mkdir -p -- PATH`, then chown, then chmod, in file.ts
+sub op_mkdir {
+    my ($p, $mode, $own) = @_;
+    my $at = $p =~ m{^/} ? '' : '.';
+    for my $part (grep { length } split(m{/+}, $p)) {
+        $at .= "/$part";
+        next if -d $at;
+        my $why = -e _ ? 'Not a directory' : mkdir($at, 0777) ? undef : "$!";
+        $why = undef if defined($why) && -d $at; # made by someone else meanwhile
+        if (defined $why) { print STDERR "mkdir: cannot create directory '$p': $why\n"; return 1 }
+    }
+    if (length $own) {
+        my @id = ids($own) or return 1;
+        if (!chown(@id, $p)) { print STDERR "chown: changing ownership of '$p': $!\n"; return 1 }
+    }
+    if (length($mode) && !chmod(oct($mode), $p)) { print STDERR "chmod: changing permissions of '$p': $!\n"; return 1 }
+    return 0;
+}
+
+my %ops = (write => \&op_write, mkdir => \&op_mkdir, ($sha ? (stat => \&op_stat) : ()));
 
 # a script: /bin/sh with the stdin bytes (through an unlinked temp file) as its stdin
 sub run_sh {

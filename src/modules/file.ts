@@ -6,7 +6,13 @@ import { shellQuote, type Connection } from '../connections/connection.js';
 import { ModuleError } from '../errors.js';
 import { stateDiff } from '../output/diff.js';
 import { checkParams, fileAttributes, modeSchema, modeText, nameSchema } from './lib/params.js';
-import { attributesDiffer, remoteStat, type Attributes, type RemoteStat } from './lib/remote-file.js';
+import {
+  attributesDiffer,
+  ownerSpec,
+  remoteStat,
+  type Attributes,
+  type RemoteStat,
+} from './lib/remote-file.js';
 import type { ModuleDef, ModuleResult } from './types.js';
 
 /** Parameters of `file`. */
@@ -132,7 +138,15 @@ export const fileModule: ModuleDef<FileParams> = {
         ? [stateDiff(p.path, describe(st), after ?? `${p.state ?? st.type} (changed)`)]
         : undefined;
     if (cmds.length && !ctx.check) {
-      const r = await ctx.conn.exec(cmds.join(' && '), { become: ctx.become, shared: true });
+      // a new directory: the driver's native mkdir does the same (mkdir -p, chown, chmod) in-process
+      const native =
+        p.state === 'directory' && st.type === 'absent' && !p.recurse
+          ? {
+              op: 'mkdir',
+              args: [p.path, a.mode === undefined ? '' : modeText(a.mode), ownerSpec(a.owner, a.group)],
+            }
+          : undefined;
+      const r = await ctx.conn.exec(cmds.join(' && '), { become: ctx.become, shared: true, native });
       if (r.code !== 0) throw new ModuleError(`${p.path}: ${r.stderr.trim() || `exit ${r.code}`}`);
     }
     return {

@@ -10,9 +10,10 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SshConnection } from '../../src/connections/ssh.js';
 import { startLab, type Lab, type LabHost } from '../../src/lab/index.js';
+import { fileModule } from '../../src/modules/file.js';
 import { atomicWrite, remoteStat, type RemoteStat } from '../../src/modules/lib/remote-file.js';
 import { codeAsset } from '../../src/paths.js';
-import { fingerprintPaths, labConnection } from './module-helpers.js';
+import { callModule, fingerprintPaths, labConnection } from './module-helpers.js';
 
 let lab: Lab;
 let host: LabHost;
@@ -128,6 +129,41 @@ describe('the remote drivers', () => {
     expect(seen[8]).toMatchObject({ owner: 'nobody', group: 'nogroup' });
     expect(seen[9]).toMatchObject({ owner: 'UNKNOWN', group: 'UNKNOWN' });
     expect(seen[12].path).toBe(`${D}/f`);
+  });
+
+  it('mkdir (file state=directory): the same tree from both drivers; the same errors', async () => {
+    const trees: string[] = [];
+    for (const [label, c] of [
+      ['sh', sh],
+      ['perl', perl],
+    ] as const) {
+      const top = `${D}/mk-${label}`;
+      for (const params of [
+        {
+          path: `${top}/a/b/c`,
+          state: 'directory' as const,
+          mode: '0750',
+          owner: 'nobody',
+          group: 'nogroup',
+        },
+        { path: `${top}//x//y/`, state: 'directory' as const },
+        { path: `${top}/g`, state: 'directory' as const, group: 'nogroup' },
+      ])
+        expect((await callModule(fileModule, c, params)).changed).toBe(true);
+      const paths = ['', '/a', '/a/b', '/a/b/c', '/x', '/x/y', '/g'].map((x) => `${top}${x}`);
+      trees.push(await fingerprintPaths(host, paths));
+      await expect(
+        callModule(fileModule, c, { path: `${D}/f/sub/dir`, state: 'directory' }),
+        label,
+      ).rejects.toThrow(`${D}/f/sub/dir: mkdir: cannot create directory`);
+      await expect(
+        callModule(fileModule, c, { path: `${top}/u`, state: 'directory', owner: 'nosuchuser' }),
+        label,
+      ).rejects.toThrow(/invalid user: .nosuchuser/);
+    }
+    expect(trees[1]).toBe(trees[0]);
+    expect(trees[0]).toContain('dir 750 nobody:nogroup');
+    expect(trees[0]).toContain('dir 755 root:nogroup');
   });
 
   describe('atomic write: the same files from both drivers', () => {

@@ -100,7 +100,7 @@ export async function remoteRead(
 }
 
 /** chown's `owner`, `owner:group` or `:group`; '' when neither is set. */
-function ownerSpec(owner: string | undefined, group: string | undefined): string {
+export function ownerSpec(owner: string | undefined, group: string | undefined): string {
   return owner === undefined && group === undefined
     ? ''
     : `${owner ?? ''}${group !== undefined ? `:${group}` : ''}`;
