@@ -111,7 +111,6 @@ export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
         );
         continue;
       }
-      for (const h of hosts) stats.of(h.name);
       const env: PlayEnv = {
         play,
         scope,

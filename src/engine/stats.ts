@@ -15,7 +15,10 @@ export interface HostStats {
   ignored: number;
 }
 
-/** Counters for every host of the run, in first-seen order. */
+/**
+ * Counters of every host a task result was counted for, in first-seen order; as in Ansible, a host
+ * no task ran on (a later batch after the play was aborted, everything skipped by tags) has none.
+ */
 export class Stats {
   readonly hosts = new Map<string, HostStats>();
 

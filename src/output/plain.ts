@@ -13,9 +13,9 @@ export interface Writable {
 
 const banner = (title: string): string => `\n${title} ${'*'.repeat(Math.max(3, 79 - title.length))}\n`;
 
-/** Ansible's `PLAY RECAP` block, columns aligned on the longest host name. */
+/** Ansible's `PLAY RECAP` block: hosts sorted by name, columns aligned on the longest one. */
 export function formatRecap(hosts: Record<string, HostStats>): string {
-  const names = Object.keys(hosts);
+  const names = Object.keys(hosts).sort();
   const width = Math.max(0, ...names.map((n) => n.length));
   const col = (k: string, v: number): string => `${k}=${v}`.padEnd(k.length + 5);
   const lines = names.map((n) => {

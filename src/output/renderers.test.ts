@@ -84,8 +84,8 @@ describe('renderers', () => {
       changed: [web1 -> localhost]
 
       PLAY RECAP *********************************************************************
-      web1         : ok=3   changed=2   unreachable=0   failed=0   skipped=0   rescued=0   ignored=1
       db-long-name : ok=0   changed=0   unreachable=0   failed=1   skipped=0   rescued=0   ignored=0
+      web1         : ok=3   changed=2   unreachable=0   failed=0   skipped=0   rescued=0   ignored=1
       "
     `);
     expect(err).toBe('[WARNING]: careful\n');
