@@ -27,6 +27,21 @@ export function schemaValidator(name: string): ValidateFunction {
   return v;
 }
 
+const bySchema = new WeakMap<object, ValidateFunction>();
+
+/**
+ * The compiled validator of a schema object (a module's or a DNS provider's), compiled once per run
+ * whoever asks: the loader checks a task's arguments before the run, the module again at run time.
+ */
+export function validatorFor(schema: object): ValidateFunction {
+  let v = bySchema.get(schema);
+  if (!v) {
+    v = ajv.compile(schema);
+    bySchema.set(schema, v);
+  }
+  return v;
+}
+
 /**
  * Validate `value` and turn every ajv error into an Issue. `root` is the parsed document that
  * `value` lives in and `prefix` is the path of `value` inside it (both used only for locations and

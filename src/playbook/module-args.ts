@@ -3,7 +3,7 @@
  * every issue located in the YAML, and "did you mean" suggestions for unknown names.
  */
 import type { ValidateFunction } from 'ajv';
-import { ajv, validateWith } from '../config/validate.js';
+import { validateWith, validatorFor } from '../config/validate.js';
 import type { Issue, SourceLocation } from '../errors.js';
 /** The parts of a module definition that argument handling needs. */
 export interface ModuleShape {
@@ -12,16 +12,9 @@ export interface ModuleShape {
   freeForm?: string;
 }
 
-const validators = new WeakMap<object, ValidateFunction>();
-
-/** The compiled schema of a module (cached per module definition). */
+/** The compiled schema of a module (compiled once per run). */
 export function moduleValidator(def: ModuleShape): ValidateFunction {
-  let v = validators.get(def);
-  if (!v) {
-    v = ajv.compile(def.schema);
-    validators.set(def, v);
-  }
-  return v;
+  return validatorFor(def.schema);
 }
 
 /**

@@ -2,21 +2,13 @@
  * Parameter checks shared by the host modules: schema validation (unknown keys fail, also in check
  * mode) and Ansible's `mode` forms.
  */
-import type { ValidateFunction } from 'ajv';
-import { ajv, validateWith } from '../../config/validate.js';
+import { validateWith, validatorFor } from '../../config/validate.js';
 import { ModuleError, formatIssue } from '../../errors.js';
 import type { ModuleContext, ModuleDef } from '../types.js';
 
-const compiled = new WeakMap<object, ValidateFunction>();
-
 /** Validate `ctx.params` against the module's schema; every problem is listed in one ModuleError. */
 export function checkParams<P>(def: ModuleDef<P>, ctx: ModuleContext<P>): P {
-  let v = compiled.get(def.schema);
-  if (!v) {
-    v = ajv.compile(def.schema);
-    compiled.set(def.schema, v);
-  }
-  const issues = validateWith(v, ctx.params, { prefix: [def.name] });
+  const issues = validateWith(validatorFor(def.schema), ctx.params, { prefix: [def.name] });
   if (issues.length) throw new ModuleError(`invalid parameters: ${issues.map(formatIssue).join('; ')}`);
   return ctx.params;
 }
