@@ -2,26 +2,67 @@
  * JSON Schema validation (ajv) that reports every violation as an Issue located in the YAML source.
  * Messages use dot paths (`all.hosts.web1.ansible_port: must be integer`).
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Issue, SourceLocation } from '../errors.js';
 import { codeAsset } from '../paths.js';
 import { locatePath } from './yaml.js';
 
-/** One shared Ajv instance: all errors, no coercion, schemas compiled once. */
+/** Options of every validator, compiled here or at build time (scripts/precompile-validators.mjs). */
 // validateSchema off: our schemas are fixed and tested; checking them against the meta-schema
 // compiled the meta-schema on every start (~80 ms, a fifth of a run's start-up)
-export const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, validateSchema: false });
+export const AJV_OPTIONS: Options = {
+  allErrors: true,
+  strict: false,
+  allowUnionTypes: true,
+  validateSchema: false,
+};
+
+/** One shared Ajv instance: all errors, no coercion, schemas compiled once. */
+export const ajv = new Ajv(AJV_OPTIONS);
 const compiled = new Map<string, ValidateFunction>();
 
-/** Load and compile a schema from `src/config/schemas/NAME.schema.json` (cached). */
-export function schemaValidator(name: string): ValidateFunction {
+interface Precompiled {
+  byName: Record<string, ValidateFunction | undefined>;
+  /** module schemas by their JSON */
+  byJson: Map<string, ValidateFunction>;
+}
+let pre: Precompiled | null | undefined;
+
+/** The validators compiled at build time (only in `dist/`; the sources compile on demand). */
+function precompiled(): Precompiled | null {
+  if (pre !== undefined) return pre;
+  try {
+    const m = createRequire(import.meta.url)(codeAsset('config', 'validators.cjs')) as Record<
+      string,
+      unknown
+    > & { __keys: Record<string, string> };
+    const byJson = new Map(
+      Object.entries(m.__keys).map(([name, json]) => [json, m[name] as ValidateFunction]),
+    );
+    pre = { byName: m as Precompiled['byName'], byJson };
+  } catch {
+    pre = null;
+  }
+  return pre;
+}
+
+/** The validator of `src/config/schemas/NAME.schema.json`, or of `taskList` in the playbook schema. */
+export function schemaValidator(name: 'playbook' | 'hostvars' | 'taskList'): ValidateFunction {
   let v = compiled.get(name);
   if (!v) {
-    const schema = JSON.parse(
-      readFileSync(codeAsset('config', 'schemas', `${name}.schema.json`), 'utf8'),
-    ) as object;
-    v = ajv.compile(schema);
+    v = precompiled()?.byName[name];
+    if (!v && name === 'taskList') {
+      schemaValidator('playbook');
+      v = ajv.getSchema('playbook#/definitions/taskList');
+    } else if (!v) {
+      const schema = JSON.parse(
+        readFileSync(codeAsset('config', 'schemas', `${name}.schema.json`), 'utf8'),
+      ) as object;
+      v = ajv.compile(schema);
+    }
+    if (!v) throw new Error(`no validator for ${name}`);
     compiled.set(name, v);
   }
   return v;
@@ -36,7 +77,7 @@ const bySchema = new WeakMap<object, ValidateFunction>();
 export function validatorFor(schema: object): ValidateFunction {
   let v = bySchema.get(schema);
   if (!v) {
-    v = ajv.compile(schema);
+    v = precompiled()?.byJson.get(JSON.stringify(schema)) ?? ajv.compile(schema);
     bySchema.set(schema, v);
   }
   return v;

@@ -5,7 +5,7 @@
  * host is contacted.
  */
 import { dirname, resolve } from 'node:path';
-import { ajv, validateWith } from '../config/validate.js';
+import { schemaValidator, validateWith } from '../config/validate.js';
 import { copyLocation, locate, locateValue, readYamlFile } from '../config/yaml.js';
 import { ConfigError, type Issue, type SourceLocation } from '../errors.js';
 import { getModule, moduleNames } from '../modules/registry.js';
@@ -197,8 +197,7 @@ export async function loadTaskFile(file: string, ctx: LoadContext): Promise<Task
   if (ctx.depth > 20) throw new ConfigError(`${file}: includes nested more than 20 deep (a loop?)`);
   const doc = await readYamlFile(file);
   if (doc.value === null || doc.value === undefined) return [];
-  const v = ajv.getSchema('playbook#/definitions/taskList');
-  if (!v) throw new Error('playbook schema not loaded');
+  const v = schemaValidator('taskList');
   const issues = validateWith(v, doc.value, { fallback: { file, line: 1, col: 1 } });
   if (issues.length) {
     ctx.issues.push(...issues);
