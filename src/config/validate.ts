@@ -14,6 +14,8 @@ import { locatePath } from './yaml.js';
 // compiled the meta-schema on every start (~80 ms, a fifth of a run's start-up)
 export const AJV_OPTIONS: Options = {
   allErrors: true,
+  // errors carry their schema: a schema's `errorMessage` replaces ajv's generic text
+  verbose: true,
   strict: false,
   allowUnionTypes: true,
   validateSchema: false,
