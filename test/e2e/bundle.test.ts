@@ -24,13 +24,9 @@ const BIN = join(ROOT, pkg.bin.certfleet);
 const dir = mkdtempSync(join(tmpdir(), 'certfleet-bundle-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** `certfleet ARGS` in the test's own directory. */
 function certfleet(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: dir,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-  });
-  return { code: r.status, out: `${r.stdout}${r.stderr}` };
+  return fromBundle(dir, ...args);
 }
 
 /** The same command from the TypeScript sources (validators compiled at run time), from `cwd`. */

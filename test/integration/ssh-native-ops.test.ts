@@ -48,6 +48,13 @@ afterAll(async () => {
   await lab?.stop();
 });
 
+/** Both connections, labelled: the same operation runs on each. */
+const drivers = () =>
+  [
+    ['sh', sh],
+    ['perl', perl],
+  ] as const;
+
 /** Which process runs a shared job's /bin/sh — the driver's command name. */
 async function driverName(c: SshConnection): Promise<string> {
   const r = await c.exec('ps -o comm= -p $PPID; ps -o comm= -p $$', { shared: true });
@@ -133,10 +140,7 @@ describe('the remote drivers', () => {
 
   it('mkdir (file state=directory): the same tree from both drivers; the same errors', async () => {
     const trees: string[] = [];
-    for (const [label, c] of [
-      ['sh', sh],
-      ['perl', perl],
-    ] as const) {
+    for (const [label, c] of drivers()) {
       const top = `${D}/mk-${label}`;
       for (const params of [
         {
@@ -188,10 +192,7 @@ describe('the remote drivers', () => {
     for (const w of writes)
       it(w.name.replace(/\n/g, '\\n'), async () => {
         const results: string[] = [];
-        for (const [label, c] of [
-          ['sh', sh],
-          ['perl', perl],
-        ] as const) {
+        for (const [label, c] of drivers()) {
           const dir = `${D}/w-${label}`;
           const f = `${dir}/${w.name}`;
           const q = `'${f.replace(/'/g, `'\\''`)}'`;
@@ -212,10 +213,7 @@ describe('the remote drivers', () => {
       });
 
     it('errors name the path and the reason; nothing is left behind', async () => {
-      for (const [label, c] of [
-        ['sh', sh],
-        ['perl', perl],
-      ] as const) {
+      for (const [label, c] of drivers()) {
         await expect(atomicWrite(c, `${D}/nodir/x`, 'x', {}), label).rejects.toThrow(
           `cannot write ${D}/nodir/x: destination directory ${D}/nodir does not exist`,
         );
