@@ -4,6 +4,13 @@
  * becomes *unreachable*); a command's exit code is data, never an exception.
  */
 
+/** An operation the persistent driver may run in its own process (remote-shell.ts): name, arguments. */
+export interface NativeOp {
+  op: string;
+  /** any bytes but NUL */
+  args: string[];
+}
+
 export interface ExecOptions {
   /** bytes written to the command's stdin, then EOF */
   stdin?: string | Buffer;
@@ -25,7 +32,7 @@ export interface ExecOptions {
    * remote-shell.ts) — same stdout, stderr and exit code as the command. Connections and drivers
    * without the op run the command.
    */
-  native?: { op: string; args: string[] };
+  native?: NativeOp;
 }
 
 export interface ExecResult {

@@ -7,7 +7,7 @@
  * so user commands keep their own channel.
  *
  * The driver is Perl where the host has it (`remote-driver.pl`: the hot file operations — stat with
- * the checksum, atomic write — run in its own process as *native ops*, without a fork or an exec;
+ * the checksum, atomic write, mkdir — run in its own process as *native ops*, without a fork or exec;
  * anything else runs through /bin/sh), else POSIX sh (below; every job is a subshell). The greeting
  * names the native ops the driver offers; a caller gives the op beside the script that does the
  * same, and the script runs wherever the op is not offered.
@@ -22,7 +22,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { ClientChannel } from 'ssh2';
 import { codeAsset } from '../paths.js';
-import { shellQuote } from './connection.js';
+import { shellQuote, type NativeOp } from './connection.js';
 
 // Driver variables are prefixed: jobs see the driver's variables (they run in its subshells).
 const DRIVER = [
@@ -59,12 +59,6 @@ export function driverCommand(kind: DriverKind): string {
   const sh = `exec sh -c ${shellQuote(DRIVER)}`;
   if (kind === 'sh') return sh;
   return `if command -v perl >/dev/null 2>&1; then exec perl -e ${shellQuote(perlSource())}; fi; ${sh}`;
-}
-
-/** A native op of the driver: its name and arguments (any bytes but NUL). */
-export interface NativeOp {
-  op: string;
-  args: string[];
 }
 
 /** The job text of a native op: `#!certfleet OP`, then one %-escaped argument per line. */
