@@ -73,7 +73,7 @@ export function schemaValidator(name: 'playbook' | 'hostvars' | 'taskList'): Val
 const bySchema = new WeakMap<object, ValidateFunction>();
 
 /**
- * The compiled validator of a schema object (a module's or a DNS provider's), compiled once per run
+ * The compiled validator of a module's parameter schema, compiled once per run (or at build time)
  * whoever asks: the loader checks a task's arguments before the run, the module again at run time.
  */
 export function validatorFor(schema: object): ValidateFunction {
