@@ -50,10 +50,8 @@ function plan(p: FileParams, st: RemoteStat, a: Attributes, treeDiffers: boolean
   const attrs = (force: boolean): string[] => {
     if (!force && !attributesDiffer(st, a) && !treeDiffers) return [];
     const cmds: string[] = [];
-    if (a.owner !== undefined || a.group !== undefined)
-      cmds.push(
-        `chown ${R}${shellQuote(`${a.owner ?? ''}${a.group !== undefined ? `:${a.group}` : ''}`)} ${q}`,
-      );
+    const owner = ownerSpec(a.owner, a.group);
+    if (owner) cmds.push(`chown ${R}${shellQuote(owner)} ${q}`);
     if (a.mode !== undefined) cmds.push(`chmod ${R}${modeText(a.mode)} ${q}`);
     return cmds;
   };
