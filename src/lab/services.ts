@@ -63,8 +63,10 @@ export async function seedServiceConfigs(
 
   const ap = ports.apache2;
   const portsConf = (await readLower('/etc/apache2/ports.conf'))
-    .replace(/^Listen 80$/m, `Listen ${ap.http}`)
-    .replace(/Listen 443/g, `Listen ${ap.https}`);
+    // Both anchored to whole lines: a free port like 44312 written for `Listen 80` must not be
+    // matched again by the 443 rule.
+    .replace(/^(\s*)Listen 443$/gm, `$1Listen ${ap.https}`)
+    .replace(/^Listen 80$/m, `Listen ${ap.http}`);
   await put(upper, 'apache2/ports.conf', portsConf);
   const vhost = (await readLower('/etc/apache2/sites-available/000-default.conf')).replace(
     '<VirtualHost *:80>',
