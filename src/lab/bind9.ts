@@ -17,14 +17,13 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
-import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RecordType } from 'dns-packet';
 import * as dnsPacket from 'dns-packet';
 import { exchange, newId, query, txtValues, type DnsAnswer, type ServerAddress } from '../dns/resolver.js';
 import { primaryConf, secondConf, writeZones } from './bind9-conf.js';
+import { freePort } from './ports.js';
 
 /** A TSIG key as named and the rfc2136 provider want it. */
 export interface TsigKey {
@@ -101,8 +100,8 @@ export async function startBind9(opts: Bind9Options): Promise<Bind9Lab> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'certfleet-bind9-'));
   // named runs as user bind: it must be able to walk into the lab dir
   chmodSync(dir, 0o755);
-  const port = opts.port ?? (await freePort());
-  const port2 = opts.second ? await freePort() : 0;
+  const port = opts.port ?? (await freePort({ udp: true }));
+  const port2 = opts.second ? await freePort({ udp: true }) : 0;
   const zones = opts.zones.map((z) => z.replace(/\.$/, '').toLowerCase());
   const procs: ChildProcess[] = [];
   const stop = async (): Promise<void> => {
@@ -261,31 +260,5 @@ function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): P
       resolve();
     });
     child.kill(signal);
-  });
-}
-
-/** A port free for both UDP and TCP on every address (probed, then released). */
-async function freePort(address = '127.0.0.1'): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    // below the ephemeral range (32768+) so outgoing sockets of other processes cannot take it
-    const port = 20000 + Math.floor(Math.random() * 12000);
-    if ((await tcpFree(address, port)) && (await udpFree(address, port))) return port;
-  }
-  throw new Error('no free port found for bind9');
-}
-
-function tcpFree(address: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.once('error', () => resolve(false));
-    srv.listen(port, address, () => srv.close(() => resolve(true)));
-  });
-}
-
-function udpFree(address: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const sock = createSocket('udp4');
-    sock.once('error', () => resolve(false));
-    sock.bind(port, address, () => sock.close(() => resolve(true)));
   });
 }

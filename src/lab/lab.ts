@@ -18,7 +18,8 @@ import { guardLab, unguardLab } from './exit-guard.js';
 import { startTimeOf } from './proc.js';
 import { StateWriter, stateFile, writeFileAtomic } from './state.js';
 import { teardown } from './teardown.js';
-import { assignPorts, freePort, mapLimit, normalise } from './specs.js';
+import { freePort } from './ports.js';
+import { assignPorts, mapLimit, normalise } from './specs.js';
 import type { Lab, LabState, StartLabOptions } from './types.js';
 
 /** Start a lab; on any failure everything already started is stopped before the error is rethrown. */
@@ -62,7 +63,6 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
       holderPid: 0,
     }));
     await writer.save();
-    const taken = new Set<number>();
     const controlIp = net ? net.controlIp : '127.0.0.1';
     // With namespaces hosts can reach each other and the control node by name, as on a real LAN.
     const peers = net
@@ -74,8 +74,8 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
     const hosts = await mapLimit(specs, 24, async (spec, i) => {
       const hdir = join(dir, spec.name);
       const ip = net ? net.hosts[i].ip : '127.0.0.1';
-      const port = net ? 22 : await freePort(taken);
-      const ports = await assignPorts(spec.services, useNetns, taken);
+      const port = net ? 22 : await freePort();
+      const ports = await assignPorts(spec.services, useNetns);
       const publicKey = await prepareHostDir({
         dir: hdir,
         name: spec.name,

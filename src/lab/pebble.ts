@@ -6,9 +6,9 @@
 import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:https';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './ports.js';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -39,19 +39,6 @@ export interface PebbleLab {
   rootPem(): Promise<string>;
   pid: number;
   stop(): Promise<void>;
-}
-
-/** A free TCP port on 127.0.0.1 (the kernel picks it; a tiny race with other processes is accepted). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** Make a throw-away CA and a localhost/127.0.0.1 server certificate with openssl. */

@@ -2,7 +2,7 @@
  * What to build before anything starts: host specs (explicit or from a count), service ports, and a
  * bounded parallel map for booting hosts.
  */
-import { createServer } from 'node:net';
+import { freePort } from './ports.js';
 import { LAB_DISTROS, LAB_SERVICES, type LabHostSpec, type LabService, type ServicePorts } from './types.js';
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -34,24 +34,6 @@ export function normalise(hosts: number | LabHostSpec[]): Required<LabHostSpec>[
   });
 }
 
-/** A free TCP port on 127.0.0.1 not already in `taken`. */
-export async function freePort(taken: Set<number>): Promise<number> {
-  for (;;) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const srv = createServer();
-      srv.once('error', reject);
-      srv.listen(0, '127.0.0.1', () => {
-        const addr = srv.address();
-        srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
-      });
-    });
-    if (port > 0 && !taken.has(port)) {
-      taken.add(port);
-      return port;
-    }
-  }
-}
-
 /**
  * Ports per service: the host's own services first. With namespaces every host has the usual ports
  * (first service 80/443, second 8080/8443, third 8081/8444); without, each gets free loopback ports.
@@ -59,7 +41,6 @@ export async function freePort(taken: Set<number>): Promise<number> {
 export async function assignPorts(
   services: LabService[],
   netns: boolean,
-  taken: Set<number>,
 ): Promise<Record<LabService, ServicePorts>> {
   const order = [...services, ...LAB_SERVICES.filter((s) => !services.includes(s))];
   const fixed: ServicePorts[] = [
@@ -69,7 +50,7 @@ export async function assignPorts(
   ];
   const out = {} as Record<LabService, ServicePorts>;
   for (const [i, s] of order.entries()) {
-    out[s] = netns ? fixed[i] : { http: await freePort(taken), https: await freePort(taken) };
+    out[s] = netns ? fixed[i] : { http: await freePort(), https: await freePort() };
   }
   return out;
 }
