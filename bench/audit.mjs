@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { issue, makeCas } from '../dist/audit/testkit/pki.js';
+import { issue, makeCas } from '../dist/lab/pki.js';
 import { parse, stringify } from 'yaml';
 import { startLab } from '../dist/lab/index.js';
 

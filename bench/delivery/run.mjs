@@ -6,7 +6,7 @@
 //
 // Env: BENCH_SIZES=10,50  BENCH_OUT=file.json (results also written there)
 import { execFileSync } from 'node:child_process';
-import { storeCert } from './store-cert.mjs';
+import { makeCa, storeCert } from './store-cert.mjs';
 import { performance } from 'node:perf_hooks';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -41,28 +41,7 @@ async function timedRun(playbook, inventory, lab) {
 }
 
 const dir = mkdtempSync('/var/tmp/certfleet-bench-delivery-');
-const ca = { cert: join(dir, 'ca.pem'), key: join(dir, 'ca.key') };
-execFileSync(
-  'openssl',
-  [
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-keyout',
-    ca.key,
-    '-out',
-    ca.cert,
-    '-days',
-    '2',
-    '-subj',
-    '/CN=bench CA',
-  ],
-  { stdio: 'ignore' },
-);
+const ca = makeCa(dir);
 const play = (group, role, vars) =>
   `- hosts: ${group}\n  gather_facts: true\n  vars: { certfleet_state_dir: ${dir} }\n  roles:\n    - role: ${role}\n      vars: ${JSON.stringify(vars)}\n`;
 const nginxPb = join(dir, 'nginx.yml');

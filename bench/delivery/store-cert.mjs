@@ -1,8 +1,8 @@
 // Shared by the delivery benchmarks: put a certificate into a certfleet state dir the way the ACME
 // store lays it out (certs/NAME/live/{cert,chain,fullchain,privkey}.pem, live/ swapped by rename).
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { leafFiles, selfSignedFiles } from '../../dist/lab/pki.js';
 
 /** A local CA once, then a fresh leaf per call, laid out like the ACME store (live/ swapped by rename). */
 export function storeCert(state, ca) {
@@ -10,44 +10,13 @@ export function storeCert(state, ca) {
   const tmp = `${live}.new`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-new',
-      ...ec,
-      '-keyout',
-      join(tmp, 'privkey.pem'),
-      '-out',
-      join(tmp, 'csr'),
-      '-subj',
-      '/CN=www.example.test',
-    ],
-    { stdio: 'ignore' },
-  );
-  writeFileSync(join(tmp, 'ext'), 'subjectAltName=DNS:*.example.test\n');
-  execFileSync(
-    'openssl',
-    [
-      'x509',
-      '-req',
-      '-in',
-      join(tmp, 'csr'),
-      '-CA',
-      ca.cert,
-      '-CAkey',
-      ca.key,
-      '-CAcreateserial',
-      '-out',
-      join(tmp, 'cert.pem'),
-      '-days',
-      '2',
-      '-extfile',
-      join(tmp, 'ext'),
-    ],
-    { stdio: 'ignore' },
-  );
+  leafFiles({
+    ca: { certFile: ca.cert, keyFile: ca.key },
+    keyFile: join(tmp, 'privkey.pem'),
+    certFile: join(tmp, 'cert.pem'),
+    cn: 'www.example.test',
+    names: ['*.example.test'],
+  });
   const leaf = readFileSync(join(tmp, 'cert.pem'), 'utf8');
   const caPem = readFileSync(ca.cert, 'utf8');
   writeFileSync(join(tmp, 'chain.pem'), caPem);
@@ -64,11 +33,6 @@ export function storeCert(state, ca) {
 /** A throw-away local CA (EC P-256, 2 days) in `dir`; returns the paths storeCert signs with. */
 export function makeCa(dir) {
   const ca = { cert: join(dir, 'ca.pem'), key: join(dir, 'ca.key') };
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-  execFileSync(
-    'openssl',
-    ['req', '-x509', ...ec, '-keyout', ca.key, '-out', ca.cert, '-days', '2', '-subj', '/CN=bench CA'],
-    { stdio: 'ignore' },
-  );
+  selfSignedFiles({ keyFile: ca.key, certFile: ca.cert, cn: 'bench CA', days: 2 });
   return ca;
 }

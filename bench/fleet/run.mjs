@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 const { startLab } = await import(join(root, 'dist', 'lab', 'index.js'));
+const { selfSignedFiles } = await import(join(root, 'dist', 'lab', 'pki.js'));
 const sizes = (process.env.BENCH_SIZES ?? '10,50').split(',').map(Number);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 
@@ -42,28 +43,7 @@ function makeFiles(dir) {
   mkdirSync(join(dir, 'files'), { recursive: true });
   const key = join(dir, 'files', 'privkey.pem');
   const cert = join(dir, 'files', 'fullchain.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-      '-days',
-      '30',
-      '-subj',
-      '/CN=*.lab.test',
-    ],
-    { stdio: 'ignore' },
-  );
-  execFileSync('chmod', ['600', key]);
+  selfSignedFiles({ keyFile: key, certFile: cert, cn: '*.lab.test' });
   cpSync(cert, join(dir, 'files', 'chain.pem'));
 }
 

@@ -1,10 +1,11 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LockError } from '../errors.js';
+import { selfSignedFiles } from '../lab/pki.js';
 import { certFacts } from './crypto.js';
 import { CertStore, type CertFiles } from './store.js';
 
@@ -14,29 +15,7 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 function selfSigned(cn: string): CertFiles {
   const key = join(tmp, `${cn}.key`);
   const crt = join(tmp, `${cn}.crt`);
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-      crt,
-      '-days',
-      '30',
-      '-subj',
-      `/CN=${cn}`,
-      '-addext',
-      `subjectAltName=DNS:${cn}`,
-    ],
-    { stdio: 'ignore' },
-  );
+  selfSignedFiles({ keyFile: key, certFile: crt, cn, names: [cn] });
   const cert = readFileSync(crt, 'utf8');
   return { cert, chain: '', fullchain: cert, privkey: readFileSync(key, 'utf8') };
 }

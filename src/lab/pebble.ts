@@ -3,15 +3,13 @@
  * TLS CA (the package ships no certificate), resolving DNS-01 through the lab's bind9.
  * Validation is always real: PEBBLE_VA_ALWAYS_VALID is never set (and is removed from the env).
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { leafFiles, selfSignedFiles } from './pki.js';
 import { freePort } from './ports.js';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
 
 /** Options of startPebble. */
 export interface PebbleOptions {
@@ -42,34 +40,12 @@ export interface PebbleLab {
 }
 
 /** Make a throw-away CA and a localhost/127.0.0.1 server certificate with openssl. */
-async function makeTlsFiles(dir: string): Promise<{ ca: string; cert: string; key: string }> {
-  const ca = join(dir, 'ca.pem');
-  const caKey = join(dir, 'ca.key');
-  const key = join(dir, 'key.pem');
-  const csr = join(dir, 'srv.csr');
-  const cert = join(dir, 'cert.pem');
-  const ext = join(dir, 'ext.cnf');
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-  await run('openssl', [
-    'req',
-    '-x509',
-    ...ec,
-    '-keyout',
-    caKey,
-    '-out',
-    ca,
-    '-days',
-    '2',
-    '-subj',
-    '/CN=certfleet lab CA',
-  ]);
-  await run('openssl', ['req', '-new', ...ec, '-keyout', key, '-out', csr, '-subj', '/CN=localhost']);
-  await writeFile(ext, 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
-  await run('openssl', [
-    'x509', '-req', '-in', csr, '-CA', ca, '-CAkey', caKey, '-CAcreateserial',
-    '-out', cert, '-days', '2', '-extfile', ext,
-  ]); // prettier-ignore
-  return { ca, cert, key };
+function makeTlsFiles(dir: string): { ca: string; cert: string; key: string } {
+  const ca = { certFile: join(dir, 'ca.pem'), keyFile: join(dir, 'ca.key') };
+  selfSignedFiles({ ...ca, cn: 'certfleet lab CA', days: 2 });
+  const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
+  leafFiles({ ca, keyFile: key, certFile: cert, cn: 'localhost', names: ['localhost', '127.0.0.1'] });
+  return { ca: ca.certFile, cert, key };
 }
 
 /** GET a URL with the given agent, resolving with the body (rejects on status >= 400). */
@@ -92,7 +68,7 @@ export function httpsGet(url: string, agent: Agent): Promise<string> {
 /** Start Pebble and wait until its directory answers. */
 export async function startPebble(opts: PebbleOptions): Promise<PebbleLab> {
   const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), `certfleet-pebble-${process.pid}-`)));
-  const tls = await makeTlsFiles(dir);
+  const tls = makeTlsFiles(dir);
   const [acmePort, mgmtPort, httpPort, tlsPort] = [
     await freePort(),
     await freePort(),

@@ -4,7 +4,6 @@
  * own clock, and the `$1$` SHA-1 signature of AS+CK+METHOD+URL+BODY+TS. Records reach the REAL
  * bind9 through RFC 2136 only on POST .../refresh, as on OVH where changes wait for a refresh.
  */
-import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -13,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sendUpdate, type UpdateTarget } from '../../src/dns/providers/rfc2136/update.js';
+import { selfSignedFiles } from '../../src/lab/pki.js';
 import type { TxtChange } from '../../src/dns/providers/rfc2136/wire.js';
 
 export interface OvhFakeOptions {
@@ -58,15 +58,9 @@ interface Credential {
 function selfSigned(): { key: string; cert: string } {
   const dir = mkdtempSync(join(tmpdir(), 'certfleet-ovh-tls-'));
   try {
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-      '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-    ], { stdio: 'ignore' }); // prettier-ignore
-    return {
-      key: readFileSync(join(dir, 'key.pem'), 'utf8'),
-      cert: readFileSync(join(dir, 'cert.pem'), 'utf8'),
-    };
+    const [keyFile, certFile] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
+    selfSignedFiles({ keyFile, certFile, cn: '127.0.0.1', days: 1, names: ['127.0.0.1', 'localhost'] });
+    return { key: readFileSync(keyFile, 'utf8'), cert: readFileSync(certFile, 'utf8') };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import type { AuditReport } from '../../src/audit/types.js';
-import { issue, makeCas, newKey, type TestCa } from '../../src/audit/testkit/pki.js';
+import { issue, makeCas, newKey, type TestCa } from '../../src/lab/pki.js';
 import { startLab, type Lab } from '../../src/lab/index.js';
 import { nginxSite, put, runCli, sh, SNAPSHOT } from './audit-seed.js';
 

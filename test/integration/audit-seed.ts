@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import type { Issued, TestCa } from '../../src/audit/testkit/pki.js';
+import type { Issued, TestCa } from '../../src/lab/pki.js';
 import type { LabHost } from '../../src/lab/index.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..');

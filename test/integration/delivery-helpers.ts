@@ -3,14 +3,13 @@
  * ACME store (`<state>/certs/NAME/live/*.pem`), SSH connections to lab hosts, and a ModuleContext
  * for calling a module's `run` directly the way the engine does.
  */
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { SshConnection } from '../../src/connections/ssh.js';
 import type { Connection } from '../../src/connections/connection.js';
 import type { Lab, LabHost } from '../../src/lab/index.js';
+import { leafFiles, selfSignedFiles } from '../../src/lab/pki.js';
 import type { ModuleContext, ModuleDef, ModuleResult } from '../../src/modules/types.js';
 import { defaultConnectionFactory } from '../../src/engine/connect.js';
 import { runPlaybook } from '../../src/engine/run-playbook.js';
@@ -21,8 +20,6 @@ import { selectHosts } from '../../src/inventory/patterns.js';
 import type { RunEvent } from '../../src/output/events.js';
 import { plainRenderer } from '../../src/output/plain.js';
 import { loadPlaybook } from '../../src/playbook/load.js';
-
-const run = promisify(execFile);
 
 /** A throw-away CA on the control node. */
 export interface TestCa {
@@ -44,23 +41,7 @@ export async function makeStateDir(): Promise<string> {
 export async function makeCa(dir: string): Promise<TestCa> {
   const certFile = join(dir, 'ca.pem');
   const keyFile = join(dir, 'ca.key');
-  await run('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-keyout',
-    keyFile,
-    '-out',
-    certFile,
-    '-days',
-    '3',
-    '-subj',
-    '/CN=certfleet delivery test CA',
-  ]);
+  selfSignedFiles({ keyFile, certFile, cn: 'certfleet delivery test CA', days: 3 });
   return { dir, certFile, keyFile, pem: await readFile(certFile, 'utf8') };
 }
 
@@ -76,45 +57,10 @@ export async function storeCert(
   await mkdir(live, { recursive: true, mode: 0o700 });
   const work = await mkdtemp(join(ca.dir, 'leaf-'));
   const key = join(work, 'privkey.pem');
-  const csr = join(work, 'leaf.csr');
-  const ext = join(work, 'ext.cnf');
   const cert = join(work, 'cert.pem');
-  await writeFile(ext, `subjectAltName=${names.map((n) => `DNS:${n}`).join(',')}\n`);
-  await run('openssl', [
-    'req',
-    '-new',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-keyout',
-    key,
-    '-out',
-    csr,
-    '-subj',
-    `/CN=${names[0]}`,
-  ]);
   // 16 hex digits starting with 1: even length and positive, so openssl prints it as is
   const serial = `1${randomBytes(8).toString('hex').slice(1)}`.toUpperCase();
-  await run('openssl', [
-    'x509',
-    '-req',
-    '-in',
-    csr,
-    '-CA',
-    ca.certFile,
-    '-CAkey',
-    ca.keyFile,
-    '-set_serial',
-    `0x${serial}`,
-    '-out',
-    cert,
-    '-days',
-    '2',
-    '-extfile',
-    ext,
-  ]);
+  leafFiles({ ca, keyFile: key, certFile: cert, names, serial });
   const certPem = await readFile(cert, 'utf8');
   await writeFile(join(live, 'cert.pem'), certPem);
   await writeFile(join(live, 'chain.pem'), ca.pem);

@@ -4,13 +4,13 @@
  * handler (the new certificate is served), diffs never show the key, the second run is unchanged,
  * and an unknown host key or a dead sshd make the host unreachable (exit 3) with a clear reason.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../../src/lab/index.js';
+import { selfSignedFiles } from '../../src/lab/pki.js';
 import { certfleet } from './inventory-helpers.js';
 
 let lab: Lab;
@@ -58,27 +58,12 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'certfleet-modrun-'));
   mkdirSync(join(dir, 'files'));
   mkdirSync(join(dir, 'templates'));
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      join(dir, 'files/privkey.pem'),
-      '-out',
-      join(dir, 'files/fullchain.pem'),
-      '-days',
-      '2',
-      '-subj',
-      '/CN=modrun.lab.test',
-    ],
-    { stdio: 'ignore' },
-  );
+  selfSignedFiles({
+    keyFile: join(dir, 'files/privkey.pem'),
+    certFile: join(dir, 'files/fullchain.pem'),
+    cn: 'modrun.lab.test',
+    days: 2,
+  });
   writeFileSync(
     join(dir, 'templates/site.conf.j2'),
     'server {\n  listen {{ lab_ports.nginx.https }} ssl;\n  server_name {{ inventory_hostname }};\n' +

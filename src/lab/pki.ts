@@ -1,10 +1,12 @@
 /**
- * Test PKI for audit tests: a root CA, an intermediate and leaf certificates made with the openssl
- * CLI (`openssl ca`, because only it can set past validity dates for expired certificates).
- * Used by unit and lab tests only.
+ * The lab's throw-away PKI, made with the openssl CLI: EC P-256 keys, self-signed certificates
+ * (`selfSignedFiles`: a test CA or a server certificate in two files), leaves signed by such a CA
+ * (`leafFiles`), and CAs, intermediates and leaves with any validity window (`issue`, through `openssl ca`, because only it can set past dates
+ * for expired certificates). Used by tests, the benchmarks and the lab's Pebble; never by certfleet.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, type ExecFileSyncOptions } from 'node:child_process';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join } from 'node:path';
 
 /** A certificate with its key, as PEM text. */
@@ -21,6 +23,68 @@ export interface TestCa extends Issued {
 
 const ssl = (dir: string, args: string[]) =>
   execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+
+/** openssl's own output is noise; its errors go to the exception. */
+const QUIET = { stdio: ['ignore', 'ignore', 'pipe'] } satisfies ExecFileSyncOptions;
+
+/** `DNS:name` for names, `IP:addr` for addresses, comma-separated. */
+function subjectAltNames(names: string[]): string {
+  return names.map((n) => (isIP(n) ? `IP:${n}` : `DNS:${n}`)).join(',');
+}
+
+/**
+ * A self-signed EC P-256 certificate written to `certFile`, its key to `keyFile` (0600). openssl's
+ * default configuration marks it as a CA, so it can sign leaves too.
+ */
+export function selfSignedFiles(opts: {
+  keyFile: string;
+  certFile: string;
+  cn: string;
+  /** validity in days (default 30) */
+  days?: number;
+  /** subject alternative names: DNS names or IP addresses */
+  names?: string[];
+}): void {
+  const args = ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+  args.push('-keyout', opts.keyFile, '-out', opts.certFile, '-days', String(opts.days ?? 30));
+  args.push('-subj', `/CN=${opts.cn}`);
+  if (opts.names?.length) args.push('-addext', `subjectAltName=${subjectAltNames(opts.names)}`);
+  execFileSync('openssl', args, QUIET);
+  chmodSync(opts.keyFile, 0o600);
+}
+
+/**
+ * A leaf certificate for `names` signed by a CA's files, written to `certFile`, its new EC P-256 key
+ * to `keyFile` (0600). The serial is random unless given (hex, without 0x).
+ */
+export function leafFiles(opts: {
+  ca: { certFile: string; keyFile: string };
+  keyFile: string;
+  certFile: string;
+  names: string[];
+  /** default: the first name */
+  cn?: string;
+  /** validity in days (default 2) */
+  days?: number;
+  serial?: string;
+}): void {
+  const csr = `${opts.certFile}.csr`;
+  const ext = `${opts.certFile}.ext`;
+  const req = ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+  req.push('-keyout', opts.keyFile, '-out', csr, '-subj', `/CN=${opts.cn ?? opts.names[0]}`);
+  execFileSync('openssl', req, QUIET);
+  chmodSync(opts.keyFile, 0o600);
+  writeFileSync(ext, `subjectAltName=${subjectAltNames(opts.names)}\n`);
+  const x509 = ['x509', '-req', '-in', csr, '-CA', opts.ca.certFile, '-CAkey', opts.ca.keyFile];
+  x509.push('-out', opts.certFile, '-days', String(opts.days ?? 2), '-extfile', ext);
+  if (opts.serial) x509.push('-set_serial', `0x${opts.serial}`);
+  try {
+    execFileSync('openssl', x509, QUIET);
+  } finally {
+    rmSync(csr, { force: true });
+    rmSync(ext, { force: true });
+  }
+}
 
 /** A fresh P-256 private key in PEM. */
 export function newKey(dir: string): string {
@@ -79,7 +143,7 @@ export function issue(
     'subjectKeyIdentifier = hash',
   ];
   if (opts.issuer) ext.push('authorityKeyIdentifier = keyid');
-  if (opts.names?.length) ext.push(`subjectAltName = ${opts.names.map((n) => `DNS:${n}`).join(',')}`);
+  if (opts.names?.length) ext.push(`subjectAltName = ${subjectAltNames(opts.names)}`);
   if (opts.ocsp) ext.push(`authorityInfoAccess = OCSP;URI:${opts.ocsp}`);
   writeFileSync(join(work, 'ext.cnf'), ext.join('\n'));
   const fmt = (d: Date) => d.toISOString().replace(/[-:T]/g, '').slice(0, 14) + 'Z';
