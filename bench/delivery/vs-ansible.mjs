@@ -9,12 +9,12 @@
 // Run after `npm run build`.
 //
 // Env: BENCH_SIZES=10,50  BENCH_RUNS=3 (or one per size: 3,1)  BENCH_OUT=file.json
-import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { X509Certificate } from 'node:crypto';
 import { connect } from 'node:tls';
+import { ansibleConfig, closeMasters, median, timed } from '../ansible-side.mjs';
 import { makeCa, storeCert } from './store-cert.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -24,55 +24,6 @@ const { writeDeliveryInventory } = await import(join(root, 'dist', 'demo', 'inve
 const sizes = (process.env.BENCH_SIZES ?? '10,50').split(',').map(Number);
 const runsList = (process.env.BENCH_RUNS ?? '3').split(',').map(Number);
 const runsFor = (i) => runsList[Math.min(i, runsList.length - 1)];
-
-/** Run a command under /usr/bin/time; resolves with wall/cpu seconds and the output. */
-function timed(cmd, args, opts) {
-  const timeFile = join(opts.cwd, `.time-${process.pid}`);
-  return new Promise((resolve, reject) => {
-    const child = spawn('/usr/bin/time', ['-o', timeFile, '-f', '%e %U %S', cmd, ...args], {
-      ...opts,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const [wall, user, sys] = readFileSync(timeFile, 'utf8')
-        .trim()
-        .split('\n')
-        .pop()
-        .split(' ')
-        .map(Number);
-      resolve({ code, out, wall, cpu: user + sys });
-    });
-  });
-}
-
-/** Same Ansible settings as bench/fleet: explicit gathering, strict host keys, pipelining, ControlPersist. */
-function ansibleConfig(dir, lab, forks) {
-  mkdirSync(join(dir, 'cp'), { recursive: true });
-  const ssh = `-o ControlMaster=auto -o ControlPersist=60s -o UserKnownHostsFile=${lab.knownHostsFile} -o StrictHostKeyChecking=yes`;
-  writeFileSync(
-    join(dir, 'ansible.cfg'),
-    `[defaults]\nforks = ${forks}\ngathering = explicit\nhost_key_checking = True\nlocal_tmp = ${join(dir, 'ansible-tmp')}\n` +
-      `interpreter_python = /usr/bin/python3\nretry_files_enabled = False\n[ssh_connection]\npipelining = True\n` +
-      `control_path_dir = ${join(dir, 'cp')}\nssh_args = ${ssh}\n`,
-  );
-}
-
-/** End the ControlPersist masters Ansible left behind (by their sockets, not by name). */
-function closeMasters(dir) {
-  for (const s of readdirSync(join(dir, 'cp'))) {
-    try {
-      execFileSync('ssh', ['-o', `ControlPath=${join(dir, 'cp', s)}`, '-O', 'exit', 'lab'], {
-        stdio: 'ignore',
-      });
-    } catch {
-      /* already gone */
-    }
-  }
-}
 
 /** Remove what both playbooks create (certificate dir, snippet, site, link) so the next run is a first run. */
 async function reset(lab) {
@@ -104,8 +55,6 @@ function servedSerial(h) {
     s.on('error', reject);
   });
 }
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function benchSize(n, runs) {
   const lab = await startLab({

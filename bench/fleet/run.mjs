@@ -5,11 +5,11 @@
 // controller's CPU time (user+sys of the tool and every child it waited for, from /usr/bin/time).
 //
 // Env: BENCH_SIZES=10,50  BENCH_RUNS=3  BENCH_OUT=file.json (results also written there)
-import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ansibleConfig, closeMasters, median, timed } from '../ansible-side.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -18,26 +18,6 @@ const { selfSignedFiles } = await import(join(root, 'dist', 'lab', 'pki.js'));
 const sizes = (process.env.BENCH_SIZES ?? '10,50').split(',').map(Number);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 
-/** Run a command under /usr/bin/time; resolves with wall/cpu seconds, peak RSS and output. */
-function timed(cmd, args, opts) {
-  const timeFile = join(opts.cwd, `.time-${process.pid}`);
-  return new Promise((resolve, reject) => {
-    const child = spawn('/usr/bin/time', ['-o', timeFile, '-f', '%e %U %S %M', cmd, ...args], {
-      ...opts,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const last = readFileSync(timeFile, 'utf8').trim().split('\n').pop();
-      const [wall, user, sys, rssKb] = last.split(' ').map(Number);
-      resolve({ code, out, wall, cpu: user + sys, rssMb: rssKb / 1024 });
-    });
-  });
-}
-
 /** Throw-away CA-less TLS material: a self-signed EC certificate, its key (0600) and a "chain". */
 function makeFiles(dir) {
   mkdirSync(join(dir, 'files'), { recursive: true });
@@ -45,40 +25,6 @@ function makeFiles(dir) {
   const cert = join(dir, 'files', 'fullchain.pem');
   selfSignedFiles({ keyFile: key, certFile: cert, cn: '*.lab.test' });
   cpSync(cert, join(dir, 'files', 'chain.pem'));
-}
-
-function ansibleConfig(dir, lab, forks) {
-  mkdirSync(join(dir, 'cp'), { recursive: true });
-  writeFileSync(
-    join(dir, 'ansible.cfg'),
-    [
-      '[defaults]',
-      `forks = ${forks}`,
-      'gathering = explicit',
-      'host_key_checking = True',
-      `local_tmp = ${join(dir, 'ansible-tmp')}`,
-      'interpreter_python = /usr/bin/python3',
-      'retry_files_enabled = False',
-      '[ssh_connection]',
-      'pipelining = True',
-      `control_path_dir = ${join(dir, 'cp')}`,
-      `ssh_args = -o ControlMaster=auto -o ControlPersist=60s -o UserKnownHostsFile=${lab.knownHostsFile} -o StrictHostKeyChecking=yes`,
-      '',
-    ].join('\n'),
-  );
-}
-
-/** End the ControlPersist masters Ansible left behind (by their sockets, not by name). */
-function closeMasters(dir) {
-  for (const s of readdirSync(join(dir, 'cp'))) {
-    try {
-      execFileSync('ssh', ['-o', `ControlPath=${join(dir, 'cp', s)}`, '-O', 'exit', 'lab'], {
-        stdio: 'ignore',
-      });
-    } catch {
-      /* already gone */
-    }
-  }
 }
 
 /** Remove what the playbooks create so that the next run is a first run again. */
@@ -94,8 +40,6 @@ async function reset(lab) {
 function changedCount(out) {
   return [...out.matchAll(/changed=(\d+)/g)].reduce((n, m) => n + Number(m[1]), 0);
 }
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function benchSize(n) {
   const lab = await startLab({
