@@ -4,21 +4,15 @@
  */
 import { basename } from 'node:path';
 import { ModuleError } from '../errors.js';
-import { deliver } from './lib/deliver.js';
-import { checkParams, fileAttributes, modeSchema, nameSchema } from './lib/params.js';
+import { deliver, deliverSchema, deliveryOf, type DeliverParams } from './lib/deliver.js';
+import { checkParams } from './lib/params.js';
 import { readSource } from './lib/search.js';
 import type { ModuleDef } from './types.js';
 
 /** Parameters of `copy`. */
-export interface CopyParams {
+export interface CopyParams extends DeliverParams {
   src?: string;
   content?: string;
-  dest: string;
-  mode?: string | number;
-  owner?: string | number;
-  group?: string | number;
-  backup?: boolean;
-  force?: boolean;
 }
 
 /** The `copy` module. */
@@ -31,12 +25,7 @@ export const copyModule: ModuleDef<CopyParams> = {
     properties: {
       src: { type: 'string', minLength: 1 },
       content: { type: 'string' },
-      dest: { type: 'string', minLength: 1 },
-      mode: modeSchema,
-      owner: nameSchema,
-      group: nameSchema,
-      backup: { type: 'boolean' },
-      force: { type: 'boolean' },
+      ...deliverSchema,
     },
   },
   checkMode: 'full',
@@ -48,12 +37,8 @@ export const copyModule: ModuleDef<CopyParams> = {
     const source =
       p.src === undefined ? undefined : readSource(p.src, ctx.searchPaths.files, ctx.playbookDir);
     return deliver(ctx, {
-      dest: p.dest,
-      content: source?.content ?? Buffer.from(p.content!, 'utf8'),
+      ...deliveryOf(p, source?.content ?? Buffer.from(p.content!, 'utf8')),
       srcName: p.src === undefined ? undefined : basename(p.src),
-      ...fileAttributes(p),
-      backup: p.backup,
-      force: p.force,
     });
   },
 };

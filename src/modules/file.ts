@@ -5,7 +5,13 @@
 import { shellQuote, type Connection } from '../connections/connection.js';
 import { ModuleError } from '../errors.js';
 import { stateDiff } from '../output/diff.js';
-import { checkParams, fileAttributes, modeSchema, modeText, nameSchema } from './lib/params.js';
+import {
+  attributeSchema,
+  checkParams,
+  fileAttributes,
+  modeText,
+  type AttributeParams,
+} from './lib/params.js';
 import {
   attributesDiffer,
   ownerSpec,
@@ -16,12 +22,9 @@ import {
 import type { ModuleDef, ModuleResult } from './types.js';
 
 /** Parameters of `file`. */
-export interface FileParams {
+export interface FileParams extends AttributeParams {
   path: string;
   state?: 'file' | 'directory' | 'absent' | 'touch' | 'link';
-  mode?: string | number;
-  owner?: string | number;
-  group?: string | number;
   /** link target for `state: link` */
   src?: string;
   /** apply owner/group/mode to a directory's whole tree */
@@ -111,9 +114,7 @@ export const fileModule: ModuleDef<FileParams> = {
     properties: {
       path: { type: 'string', minLength: 1 },
       state: { enum: ['file', 'directory', 'absent', 'touch', 'link'] },
-      mode: modeSchema,
-      owner: nameSchema,
-      group: nameSchema,
+      ...attributeSchema,
       src: { type: 'string', minLength: 1 },
       recurse: { type: 'boolean' },
     },

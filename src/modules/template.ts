@@ -3,20 +3,14 @@
  * task's variables, then deliver it exactly as `copy` does (checksum on the host, atomic write).
  */
 import { ModuleError, messageOf } from '../errors.js';
-import { deliver } from './lib/deliver.js';
-import { checkParams, fileAttributes, modeSchema, nameSchema } from './lib/params.js';
+import { deliver, deliverSchema, deliveryOf, type DeliverParams } from './lib/deliver.js';
+import { checkParams } from './lib/params.js';
 import { readSource } from './lib/search.js';
 import type { ModuleDef } from './types.js';
 
 /** Parameters of `template`. */
-export interface TemplateParams {
+export interface TemplateParams extends DeliverParams {
   src: string;
-  dest: string;
-  mode?: string | number;
-  owner?: string | number;
-  group?: string | number;
-  backup?: boolean;
-  force?: boolean;
 }
 
 /** The `template` module. */
@@ -28,12 +22,7 @@ export const templateModule: ModuleDef<TemplateParams> = {
     required: ['src', 'dest'],
     properties: {
       src: { type: 'string', minLength: 1 },
-      dest: { type: 'string', minLength: 1 },
-      mode: modeSchema,
-      owner: nameSchema,
-      group: nameSchema,
-      backup: { type: 'boolean' },
-      force: { type: 'boolean' },
+      ...deliverSchema,
     },
   },
   checkMode: 'full',
@@ -47,12 +36,6 @@ export const templateModule: ModuleDef<TemplateParams> = {
     } catch (err) {
       throw new ModuleError(`cannot render template ${source.path}: ${messageOf(err)}`, { cause: err });
     }
-    return deliver(ctx, {
-      dest: p.dest,
-      content: Buffer.from(text, 'utf8'),
-      ...fileAttributes(p),
-      backup: p.backup,
-      force: p.force,
-    });
+    return deliver(ctx, deliveryOf(p, Buffer.from(text, 'utf8')));
   },
 };

@@ -8,7 +8,28 @@ import { posix } from 'node:path';
 import { ModuleError } from '../../errors.js';
 import { looksLikePrivateKey, unifiedDiff } from '../../output/diff.js';
 import type { FileDiff, ModuleContext, ModuleResult } from '../types.js';
+import { attributeSchema, fileAttributes, type AttributeParams } from './params.js';
 import { atomicWrite, attributesDiffer, remoteStat, setAttributes, type Attributes } from './remote-file.js';
+
+/** The parameters copy and template share: where the content goes and how. */
+export interface DeliverParams extends AttributeParams {
+  dest: string;
+  backup?: boolean;
+  force?: boolean;
+}
+
+/** JSON Schema properties of DeliverParams. */
+export const deliverSchema = {
+  dest: { type: 'string', minLength: 1 },
+  ...attributeSchema,
+  backup: { type: 'boolean' },
+  force: { type: 'boolean' },
+} as const;
+
+/** deliver's options from the shared parameters, for `content`. */
+export function deliveryOf(p: DeliverParams, content: Buffer): Delivery {
+  return { dest: p.dest, content, ...fileAttributes(p), backup: p.backup, force: p.force };
+}
 
 /** What to deliver where. */
 export interface Delivery extends Attributes {

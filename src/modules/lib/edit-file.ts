@@ -5,20 +5,17 @@
 import { ModuleError } from '../../errors.js';
 import { unifiedDiff } from '../../output/diff.js';
 import type { ModuleContext, ModuleResult } from '../types.js';
-import { fileAttributes, modeSchema, nameSchema } from './params.js';
+import { attributeSchema, fileAttributes, type AttributeParams } from './params.js';
 import { atomicWrite, attributesDiffer, remoteRead, setAttributes, type Attributes } from './remote-file.js';
 
 /** Parameters lineinfile and blockinfile share: the file, where to insert, creation, attributes. */
-export interface EditParams {
+export interface EditParams extends AttributeParams {
   path: string;
   state?: 'present' | 'absent';
   insertafter?: string;
   insertbefore?: string;
   create?: boolean;
   backup?: boolean;
-  mode?: string | number;
-  owner?: string | number;
-  group?: string | number;
 }
 
 /** JSON Schema properties of EditParams (each module adds its own). */
@@ -29,9 +26,7 @@ export const editParamsSchema = {
   insertbefore: { type: 'string', minLength: 1 },
   create: { type: 'boolean' },
   backup: { type: 'boolean' },
-  mode: modeSchema,
-  owner: nameSchema,
-  group: nameSchema,
+  ...attributeSchema,
 } as const;
 
 /** editFile's options from the shared parameters (insertafter/insertbefore are exclusive). */

@@ -13,10 +13,22 @@ export function checkParams<P>(def: ModuleDef<P>, ctx: ModuleContext<P>): P {
   return ctx.params;
 }
 
-/** Schema fragment for `mode`: `'0644'`, `'644'`, or an integer. */
-export const modeSchema = { type: ['string', 'integer'] } as const;
-/** Schema fragment for owner/group names or numeric ids. */
-export const nameSchema = { type: ['string', 'integer'] } as const;
+/** The mode/owner/group parameters every file-writing module takes. */
+export interface AttributeParams {
+  /** `'0644'`, `'644'`, or an integer read as octal digits */
+  mode?: string | number;
+  /** user name or numeric id */
+  owner?: string | number;
+  /** group name or numeric id */
+  group?: string | number;
+}
+
+/** JSON Schema properties of AttributeParams. */
+export const attributeSchema = {
+  mode: { type: ['string', 'integer'] },
+  owner: { type: ['string', 'integer'] },
+  group: { type: ['string', 'integer'] },
+} as const;
 
 /**
  * Parse a file mode. Strings are octal (`'0644'`, `'644'`). Integers are read as the octal digits the
@@ -32,12 +44,8 @@ export function parseMode(value: string | number | undefined): number | undefine
   return parseInt(text.replace(/^0o/, ''), 8);
 }
 
-/** The mode/owner/group parameters every file-writing module takes, parsed once. */
-export function fileAttributes(p: {
-  mode?: string | number;
-  owner?: string | number;
-  group?: string | number;
-}): {
+/** AttributeParams parsed once. */
+export function fileAttributes(p: AttributeParams): {
   mode?: number;
   owner?: string;
   group?: string;
