@@ -19,13 +19,14 @@ export const HIDDEN_SECRET = '(diff hidden: secret)';
 
 /**
  * The unified diff of one file. `before` is '' for a new file. With `hide` (or when either side is a
- * private key) both sides and the patch are replaced by a notice.
+ * private key) both sides and the patch are replaced by a notice: `'key'` when the caller already
+ * knows the file is a key and has not fetched it.
  */
-export function unifiedDiff(path: string, before: string, after: string, hide?: 'secret'): FileDiff {
+export function unifiedDiff(path: string, before: string, after: string, hide?: 'secret' | 'key'): FileDiff {
   const notice =
     hide === 'secret'
       ? HIDDEN_SECRET
-      : looksLikePrivateKey(before) || looksLikePrivateKey(after)
+      : hide === 'key' || looksLikePrivateKey(before) || looksLikePrivateKey(after)
         ? HIDDEN_PRIVATE_KEY
         : undefined;
   if (notice)

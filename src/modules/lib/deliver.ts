@@ -105,7 +105,7 @@ async function contentDiff(
   if (d.secret) return unifiedDiff(path, '', '', 'secret');
   // A key is never fetched just to be hidden: decide from the new content and the name first.
   if (looksLikePrivateKey(after.toString('latin1')) || /\.key$/.test(path))
-    return unifiedDiff(path, '-----BEGIN PRIVATE KEY-----', '-----BEGIN PRIVATE KEY-----');
+    return unifiedDiff(path, '', '', 'key');
   const before = exists ? await ctx.conn.fetch(path, { become: ctx.become }) : Buffer.alloc(0);
   if (!isText(before) || !isText(after)) {
     const note = `(binary or larger than ${MAX_DIFF_BYTES} bytes: ${before.length} -> ${after.length} bytes)`;

@@ -83,6 +83,9 @@ describe('unifiedDiff', () => {
       unified: expect.stringContaining('(diff hidden: private key)'),
     });
     expect(JSON.stringify(k)).not.toContain('BEGIN EC');
+    // a caller that knows the file is a key (by name) hides it without fetching either side
+    expect(unifiedDiff('/k', '', '', 'key')).toEqual(k);
+    expect(unifiedDiff('/s', 'a', 'b', 'secret').unified).toContain('(diff hidden: secret)');
   });
 });
 
