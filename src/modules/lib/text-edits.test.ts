@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { unifiedDiff } from '../../output/diff.js';
 import { applyBlock } from '../blockinfile.js';
@@ -75,13 +76,16 @@ describe('unifiedDiff', () => {
     expect(unifiedDiff('/f', 'a\nb\n', 'a\nc\n').unified).toBe(
       '--- /f (before)\n+++ /f (after)\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n',
     );
-    const k = unifiedDiff('/k', '', '-----BEGIN EC PRIVATE KEY-----\nx\n-----END EC PRIVATE KEY-----\n');
+    const key = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+    const pem = key.export({ format: 'pem', type: 'sec1' }).toString();
+    const k = unifiedDiff('/k', '', pem);
     expect(k).toEqual({
       path: '/k',
       before: '(diff hidden: private key)',
       after: '(diff hidden: private key)',
       unified: expect.stringContaining('(diff hidden: private key)'),
     });
+    expect(JSON.stringify(k)).not.toContain(pem.split('\n')[1]);
     expect(JSON.stringify(k)).not.toContain('BEGIN EC');
     // a caller that knows the file is a key (by name) hides it without fetching either side
     expect(unifiedDiff('/k', '', '', 'key')).toEqual(k);
