@@ -1,0 +1,96 @@
+/**
+ * Render-time state: frames (Jinja's scopes: the template's top level, each loop iteration, each
+ * macro call), the caller's variables read lazily and at most once per render, the environment's
+ * globals, and the set of objects this render created (the only ones mutating methods touch).
+ */
+import type { CallContext } from './callable.js';
+import type { Environment } from './environment.js';
+import { JinjaRuntimeError } from './errors.js';
+import { LIMITS } from './limits.js';
+import { JinjaUndefined, isMapping, undefinedName } from './values.js';
+
+/**
+ * Where the variables come from. A plain object or a Map is read by key (own keys only); a
+ * Resolver is asked once per name per render — the caller's hook for lazily templated variables
+ * (Ansible templates a variable's value when a template reads it). `undefined` means "no such
+ * variable".
+ */
+export class Resolver {
+  constructor(readonly get: (name: string) => unknown) {}
+}
+
+/** The caller's variables. */
+export type Scope = Record<string, unknown> | Map<string, unknown> | Resolver;
+
+/** Read one variable from a Scope; undefined when missing. */
+export function readScope(scope: Scope, name: string): unknown {
+  if (scope instanceof Resolver) return scope.get(name);
+  if (scope instanceof Map) return scope.get(name);
+  return isMapping(scope) && Object.hasOwn(scope, name) ? scope[name] : undefined;
+}
+
+/** One Jinja scope: its own assignments, then the enclosing frame's. */
+export class Frame {
+  readonly vars = new Map<string, unknown>();
+  constructor(readonly parent: Frame | null) {}
+
+  lookup(name: string, rt: Rt): unknown {
+    for (let f: Frame | null = this; f; f = f.parent) {
+      const v = f.vars.get(name);
+      if (v !== undefined) return v;
+    }
+    return rt.resolve(name);
+  }
+}
+
+/** The state of one render. */
+export class Rt implements CallContext {
+  private readonly cache = new Map<string, unknown>();
+  private readonly owned = new WeakSet<object>();
+  depth = 0;
+  outputSize = 0;
+
+  constructor(
+    readonly env: Environment,
+    readonly scope: Scope,
+  ) {}
+
+  /** A variable from the caller's scope, then the globals; an undefined value when neither has it. */
+  resolve(name: string): unknown {
+    if (this.cache.has(name)) return this.cache.get(name);
+    let v = readScope(this.scope, name);
+    if (v === undefined) v = this.env.globals.get(name);
+    if (v === undefined) v = undefinedName(name);
+    this.cache.set(name, v);
+    return v;
+  }
+
+  /** Is a name a caller variable (not a global)? For Ansible's single-variable shortcut. */
+  hasVariable(name: string): boolean {
+    return readScope(this.scope, name) !== undefined;
+  }
+
+  own<T>(v: T): T {
+    if (v !== null && typeof v === 'object') this.owned.add(v);
+    return v;
+  }
+  owns(v: unknown): boolean {
+    return v !== null && typeof v === 'object' && this.owned.has(v);
+  }
+
+  /** Enter a macro call / recursive loop level (bounded). */
+  enter(): void {
+    if (++this.depth > LIMITS.maxDepth)
+      throw new JinjaRuntimeError(`maximum recursion depth exceeded (certfleet's limit is ${LIMITS.maxDepth} nested macro calls)`);
+  }
+  leave(): void {
+    this.depth--;
+  }
+}
+
+/** A value rendered by a string-typed filter (to_json, string...): Ansible never literal_evals it. */
+export class NativeText {
+  constructor(readonly text: string) {}
+}
+
+export { JinjaUndefined };
