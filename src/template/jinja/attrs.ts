@@ -15,6 +15,7 @@ import {
   isInt,
   isMapping,
   isTuple,
+  namedInfo,
   toNum,
   tuple,
   typeName,
@@ -55,6 +56,8 @@ const DT_FIELDS: Record<string, (d: Date, utc: boolean) => number> = {
 /** Python getattr only (no item fallback); undefined when missing. */
 function pyAttr(obj: unknown, name: string): unknown {
   if (hasAttrs(obj)) return obj.pyGetAttr(name);
+  const named = namedInfo(obj);
+  if (named && named.fields.includes(name)) return (obj as unknown[])[named.fields.indexOf(name)];
   if (obj instanceof PyDateTime && Object.hasOwn(DT_FIELDS, name)) return DT_FIELDS[name](obj.date, obj.utc);
   return method(obj, name);
 }

@@ -9,9 +9,9 @@ import { type CompileCtx, callValue, compileExpr, compileFilter } from './compil
 import { JinjaRuntimeError } from './errors.js';
 import { LoopContext, Namespace } from './loop.js';
 import { iterate, truthy } from './ops.js';
-import { Frame, NativeText, type Rt } from './runtime.js';
+import { Frame, type Rt } from './runtime.js';
 import { JinjaUndefined } from './values.js';
-import { finalize } from './output.js';
+import { NativeText, finalize } from './output.js';
 import { lineCol } from './syntax-error.js';
 
 /** A compiled statement list. */
@@ -20,8 +20,6 @@ export type ExecFn = (rt: Rt, f: Frame, out: unknown[]) => void;
 /** Extra compile-time facts for statements. */
 export interface StmtCtx extends CompileCtx {
   src: string;
-  /** where to report runtime errors: the template's file and line offset */
-  where: (pos: number) => { file?: string; line: number; col: number };
   /** filters whose result Ansible keeps as text (never literal_eval'd) */
   stringFilters: Set<string>;
 }
@@ -36,9 +34,10 @@ export function located<T>(c: StmtCtx, pos: number, text: string, fn: () => T): 
 }
 
 function annotate(e: unknown, c: StmtCtx, pos: number, text: string): unknown {
-  if (e instanceof JinjaRuntimeError) return e.at(text, c.where(pos));
-  if (e instanceof Error && e.name === 'UndefinedError') return new JinjaRuntimeError(e.message, 'undefined').at(text, c.where(pos));
-  if (e instanceof RangeError) return new JinjaRuntimeError(`too deep or too large: ${e.message}`).at(text, c.where(pos));
+  const { line, col } = lineCol(c.src, pos);
+  if (e instanceof JinjaRuntimeError) return e.at(text, line, col);
+  if (e instanceof Error && e.name === 'UndefinedError') return new JinjaRuntimeError(e.message, 'undefined').at(text, line, col);
+  if (e instanceof RangeError) return new JinjaRuntimeError(`too deep or too large: ${e.message}`).at(text, line, col);
   return e;
 }
 

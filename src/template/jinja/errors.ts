@@ -56,6 +56,9 @@ export class JinjaSyntaxError extends CertfleetError {
 export class JinjaRuntimeError extends CertfleetError {
   /** the template expression that failed, as written, when known */
   expression?: string;
+  /** position of that expression inside the template text */
+  templateLine?: number;
+  templateCol?: number;
   /** the message without the expression */
   readonly detail: string;
   /** 'undefined' for an undefined variable/attribute; else 'error' */
@@ -67,12 +70,21 @@ export class JinjaRuntimeError extends CertfleetError {
     this.kind = kind;
   }
 
-  /** Attach the failing expression and position (once: the innermost expression wins). */
-  at(expression: string, where?: { file?: string; line: number; col: number }): this {
+  /** Attach the failing expression and its template position (the innermost expression wins). */
+  at(expression: string, line: number, col: number): this {
     if (this.expression !== undefined) return this;
     this.expression = expression;
-    const pos = where ? (where.file ? `${where.file}:${where.line}:${where.col}: ` : `line ${where.line}: `) : '';
-    this.message = `${pos}${this.detail} (in "${expression}")`;
+    this.templateLine = line;
+    this.templateCol = col;
+    this.message = `${this.detail} (in "${expression}", template line ${line})`;
+    return this;
+  }
+
+  /** Rewrite the message with the origin's file position (done by the API, once per render). */
+  locate(origin: Origin | undefined): this {
+    if (this.expression === undefined || !origin?.file) return this;
+    const p = mapPosition(origin, this.templateLine ?? 1, this.templateCol ?? 1);
+    this.message = `${origin.file}:${p.line}:${p.col}: ${this.detail} (in "${this.expression}")`;
     return this;
   }
 }

@@ -7,8 +7,12 @@
 import { JinjaRuntimeError } from './errors.js';
 import { literalEval } from './literal.js';
 import { pyStr } from './pystr.js';
-import { NativeText } from './runtime.js';
 import { JinjaUndefined, dictEntries, isMapping } from './values.js';
+
+/** A value rendered by a string-typed filter (to_json, string...): Ansible never literal_evals it. */
+export class NativeText {
+  constructor(readonly text: string) {}
+}
 
 function failOnUndefined(v: unknown, depth = 0): void {
   if (v instanceof JinjaUndefined) v.fail();

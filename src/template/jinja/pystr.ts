@@ -9,6 +9,7 @@ import {
   dictEntries,
   isMapping,
   isTuple,
+  namedInfo,
   typeName,
 } from './values.js';
 import { JinjaRuntimeError } from './errors.js';
@@ -75,6 +76,8 @@ export function pyRepr(v: unknown): string {
   if (typeof v === 'string') return strRepr(v);
   if (Array.isArray(v)) {
     const items = v.map(pyRepr);
+    const named = namedInfo(v);
+    if (named) return `${named.name}(${named.fields.map((f, i) => `${f}=${items[i]}`).join(', ')})`;
     if (isTuple(v)) return items.length === 1 ? `(${items[0]},)` : `(${items.join(', ')})`;
     return `[${items.join(', ')}]`;
   }

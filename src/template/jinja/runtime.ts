@@ -3,8 +3,9 @@
  * macro call), the caller's variables read lazily and at most once per render, the environment's
  * globals, and the set of objects this render created (the only ones mutating methods touch).
  */
-import type { CallContext } from './callable.js';
-import type { Environment } from './environment.js';
+import type { Kwargs } from './callable.js';
+import type { Environment, FilterContext } from './environment.js';
+import { concatText } from './output.js';
 import { JinjaRuntimeError } from './errors.js';
 import { LIMITS } from './limits.js';
 import { JinjaUndefined, isMapping, undefinedName } from './values.js';
@@ -43,8 +44,11 @@ export class Frame {
   }
 }
 
+/** A compiled body, as include runs it. */
+type Body = (rt: Rt, f: Frame, out: unknown[]) => void;
+
 /** The state of one render. */
-export class Rt implements CallContext {
+export class Rt implements FilterContext {
   private readonly cache = new Map<string, unknown>();
   private readonly owned = new WeakSet<object>();
   depth = 0;
@@ -53,7 +57,43 @@ export class Rt implements CallContext {
   constructor(
     readonly env: Environment,
     readonly scope: Scope,
+    private readonly loadBody: (name: string) => Body | undefined = () => undefined,
   ) {}
+
+  /** Call a filter by name (map('upper')). */
+  filter(name: string, value: unknown, args: unknown[], kw: Kwargs): unknown {
+    const f = this.env.filters.get(name.replace(/^ansible\.(builtin|legacy)\./, ''));
+    if (!f) throw new JinjaRuntimeError(`No filter named '${name}'`);
+    return f(value, args, kw, this);
+  }
+
+  /** Call a test by name (select('match', ...)). */
+  test(name: string, value: unknown, args: unknown[], kw: Kwargs): boolean {
+    const t = this.env.tests.get(name.replace(/^ansible\.(builtin|legacy)\./, ''));
+    if (!t) throw new JinjaRuntimeError(`No test named '${name}'`);
+    return t(value, args, kw, this);
+  }
+
+  /** Join rendered parts (a macro's or block's output) into text. */
+  concat(parts: unknown[]): string {
+    return concatText(parts);
+  }
+
+  /** {% include %}: the first template the loader finds, rendered into `out`. */
+  include(names: string[], ignoreMissing: boolean, frame: Frame | null, out: unknown[]): void {
+    for (const n of names) {
+      const body = this.loadBody(n);
+      if (!body) continue;
+      this.enter();
+      try {
+        body(this, new Frame(frame), out);
+      } finally {
+        this.leave();
+      }
+      return;
+    }
+    if (!ignoreMissing) throw new JinjaRuntimeError(`TemplateNotFound: ${names.join(', ')}`);
+  }
 
   /** A variable from the caller's scope, then the globals; an undefined value when neither has it. */
   resolve(name: string): unknown {
@@ -86,11 +126,6 @@ export class Rt implements CallContext {
   leave(): void {
     this.depth--;
   }
-}
-
-/** A value rendered by a string-typed filter (to_json, string...): Ansible never literal_evals it. */
-export class NativeText {
-  constructor(readonly text: string) {}
 }
 
 export { JinjaUndefined };

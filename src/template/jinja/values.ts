@@ -6,6 +6,7 @@
  * marked with TUPLE. Undefined names are JinjaUndefined values that fail when used, as
  * Ansible's StrictUndefined does.
  */
+import { JinjaRuntimeError } from './errors.js';
 
 /** A float whose value happens to be integral (3.0): renders `3.0`, not `3`. */
 export class PyFloat {
@@ -30,6 +31,21 @@ type Tagged = unknown[] & { [TUPLE]?: true };
 export function tuple<T extends unknown[]>(items: T): T {
   (items as Tagged)[TUPLE] = true;
   return items;
+}
+
+const NAMED = Symbol('namedtuple');
+type Named = unknown[] & { [NAMED]?: { name: string; fields: string[] } };
+
+/** A named tuple (Jinja's groupby result): a tuple whose fields are also attributes. */
+export function namedTuple(name: string, fields: string[], items: unknown[]): unknown[] {
+  const t = tuple(items) as Named;
+  t[NAMED] = { name, fields };
+  return t;
+}
+
+/** The name and fields of a named tuple, if it is one. */
+export function namedInfo(v: unknown): { name: string; fields: string[] } | undefined {
+  return Array.isArray(v) ? (v as Named)[NAMED] : undefined;
 }
 
 /** Is this array a tuple? */
@@ -163,14 +179,6 @@ export function typeName(v: unknown): string {
   return typeof n === 'string' ? n : 'object';
 }
 
-/** Raised when an undefined value is used; `name` is what the template called it. */
-export class UndefinedError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UndefinedError';
-  }
-}
-
 /**
  * An undefined value: a missing variable ("'x' is undefined"), attribute ("'dict object' has no
  * attribute 'x'") or item. Attribute and item access on it return itself (Ansible's
@@ -180,7 +188,7 @@ export class JinjaUndefined {
   readonly pyType = 'AnsibleUndefined';
   constructor(readonly message: string) {}
   fail(): never {
-    throw new UndefinedError(this.message);
+    throw new JinjaRuntimeError(this.message, 'undefined');
   }
 }
 
@@ -192,6 +200,6 @@ export function undefinedName(name: string): JinjaUndefined {
 /** Throw if v is undefined; else return it. */
 export function defined<T>(v: T): Exclude<T, JinjaUndefined> {
   if (v instanceof JinjaUndefined) v.fail();
-  if (v === undefined) throw new UndefinedError('value is undefined');
+  if (v === undefined) throw new JinjaRuntimeError('value is undefined', 'undefined');
   return v as Exclude<T, JinjaUndefined>;
 }
