@@ -113,7 +113,9 @@ export function getItem(obj: unknown, key: unknown): unknown {
   if (sl?.slice === true) {
     if (typeof obj === 'string') {
       const chars = hasSurrogates(obj) ? Array.from(obj) : obj;
-      return sliceIndices(chars.length, sl).map((i) => chars[i]).join('');
+      return sliceIndices(chars.length, sl)
+        .map((i) => chars[i])
+        .join('');
     }
     if (Array.isArray(obj)) {
       const r = sliceIndices(obj.length, sl).map((i) => obj[i] as unknown);

@@ -35,9 +35,17 @@ export function kwargs(entries: Iterable<[string, unknown]> = []): Kwargs {
  * Bind positional and keyword arguments to parameter names with defaults (Python's rules):
  * returns the values in parameter order; `undefined` marks "not given" for optional ones.
  */
-export function bindArgs(fname: string, names: string[], required: number, args: unknown[], kw: Kwargs): unknown[] {
+export function bindArgs(
+  fname: string,
+  names: string[],
+  required: number,
+  args: unknown[],
+  kw: Kwargs,
+): unknown[] {
   if (args.length > names.length)
-    throw new JinjaRuntimeError(`${fname}() takes at most ${names.length} positional arguments (${args.length} given)`);
+    throw new JinjaRuntimeError(
+      `${fname}() takes at most ${names.length} positional arguments (${args.length} given)`,
+    );
   const out: unknown[] = names.map((_n, i) => (i < args.length ? args[i] : undefined));
   for (const k of Object.keys(kw)) {
     const i = names.indexOf(k);
@@ -46,6 +54,7 @@ export function bindArgs(fname: string, names: string[], required: number, args:
     out[i] = kw[k];
   }
   for (let i = 0; i < required; i++)
-    if (out[i] === undefined) throw new JinjaRuntimeError(`${fname}() missing required argument '${names[i]}'`);
+    if (out[i] === undefined)
+      throw new JinjaRuntimeError(`${fname}() missing required argument '${names[i]}'`);
   return out;
 }

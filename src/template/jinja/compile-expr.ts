@@ -55,16 +55,31 @@ function compileArgs(a: Args, c: CompileCtx): (rt: Rt, f: Frame) => [unknown[], 
     const kw = kwargs(kws.map(([k, x]) => [k, x(rt, f)]));
     if (dynKw) {
       const d = dynKw(rt, f);
-      if (!isMapping(d)) throw new JinjaRuntimeError(`argument after ** must be a mapping, not ${typeName(d)}`);
+      if (!isMapping(d))
+        throw new JinjaRuntimeError(`argument after ** must be a mapping, not ${typeName(d)}`);
       for (const [k, v] of dictEntries(d)) kw[String(k)] = v;
     }
     return [args, kw];
   };
 }
 
-/** Strip `ansible.builtin.` / `ansible.legacy.` (the names Ansible ships under both spellings). */
-export function shortName(name: string): string {
-  return name.replace(/^ansible\.(builtin|legacy)\./, '');
+// Ansible's own plugins answer to `ansible.builtin.NAME`; Jinja's built-ins (join, map...) do not
+const ANSIBLE_FILTERS = new Set(
+  'b64decode b64encode to_uuid to_json to_nice_json from_json to_yaml to_nice_yaml from_yaml from_yaml_all basename dirname expanduser expandvars path_join realpath relpath splitext win_basename win_dirname win_splitdrive fileglob bool to_datetime strftime quote md5 sha1 checksum password_hash hash regex_replace regex_escape regex_search regex_findall ternary random shuffle mandatory comment type_debug combine extract flatten dict2items items2dict subelements split log pow root unique intersect difference symmetric_difference union product permutations combinations human_readable human_to_bytes rekey_on_member zip zip_longest urlsplit urldecode vault unvault'.split(
+    ' ',
+  ),
+);
+const ANSIBLE_TESTS = new Set(
+  'failed failure success succeeded successful unreachable reachable changed change skipped skip started finished regex match search vault_encrypted version version_compare any all truthy falsy directory is_dir file is_file link is_link exists link_exists abs is_abs same_file is_same_file mount is_mount subset issubset superset issuperset contains nan isnan uri url urn'.split(
+    ' ',
+  ),
+);
+
+/** The registry name for a filter/test name as written (`ansible.builtin.x` → `x`, when Ansible owns x). */
+export function shortName(name: string, kind: 'filter' | 'test' = 'filter'): string {
+  const m = /^ansible\.(builtin|legacy)\.(.*)$/.exec(name);
+  if (!m) return name;
+  return (kind === 'filter' ? ANSIBLE_FILTERS : ANSIBLE_TESTS).has(m[2]) ? m[2] : name;
 }
 
 function unknown(kind: 'filter' | 'test', name: string, known: string[], pos: number): never {
@@ -141,7 +156,7 @@ export function compileExpr(n: Expr, c: CompileCtx): EvalFn {
     case 'filter':
       return compileFilter(n, c);
     case 'test': {
-      const name = shortName(n.name);
+      const name = shortName(n.name, 'test');
       const def = c.env.tests.get(name);
       if (!def) unknown('test', n.name, [...c.env.tests.keys()], n.pos);
       c.used.tests.add(name);
@@ -207,7 +222,9 @@ export function compileExpr(n: Expr, c: CompileCtx): EvalFn {
           ? a(rt, f)
           : b
             ? b(rt, f)
-            : new JinjaUndefined('the inline if-expression evaluated to false and no else section was defined.');
+            : new JinjaUndefined(
+                'the inline if-expression evaluated to false and no else section was defined.',
+              );
     }
   }
 }
@@ -219,7 +236,11 @@ export function compileFilter(n: Expr & { t: 'filter' }, c: CompileCtx, input?: 
   if (!def) unknown('filter', n.name, [...c.env.filters.keys()], n.pos);
   c.used.filters.add(name);
   // in a filter block the chain bottoms out in `null`: the block's output feeds the innermost filter
-  const node = n.node ? (n.node.t === 'filter' && input ? compileFilter(n.node, c, input) : compileExpr(n.node, c)) : input;
+  const node = n.node
+    ? n.node.t === 'filter' && input
+      ? compileFilter(n.node, c, input)
+      : compileExpr(n.node, c)
+    : input;
   if (!node) throw new SyntaxFailure('filter without input', n.pos);
   const args = compileArgs(n, c);
   return (rt, f) => {

@@ -5,12 +5,12 @@
  */
 import type { Param, Stmt, Target } from './ast.js';
 import { type Kwargs, PyCallable } from './callable.js';
-import { type CompileCtx, callValue, compileExpr, compileFilter } from './compile-expr.js';
+import { type CompileCtx, callValue, shortName, compileExpr, compileFilter } from './compile-expr.js';
 import { JinjaRuntimeError } from './errors.js';
 import { LoopContext, Namespace } from './loop.js';
 import { iterate, truthy } from './ops.js';
 import { Frame, type Rt } from './runtime.js';
-import { JinjaUndefined } from './values.js';
+import { JinjaUndefined, tuple } from './values.js';
 import { NativeText, finalize } from './output.js';
 import { lineCol } from './syntax-error.js';
 
@@ -36,8 +36,10 @@ export function located<T>(c: StmtCtx, pos: number, text: string, fn: () => T): 
 function annotate(e: unknown, c: StmtCtx, pos: number, text: string): unknown {
   const { line, col } = lineCol(c.src, pos);
   if (e instanceof JinjaRuntimeError) return e.at(text, line, col);
-  if (e instanceof Error && e.name === 'UndefinedError') return new JinjaRuntimeError(e.message, 'undefined').at(text, line, col);
-  if (e instanceof RangeError) return new JinjaRuntimeError(`too deep or too large: ${e.message}`).at(text, line, col);
+  if (e instanceof Error && e.name === 'UndefinedError')
+    return new JinjaRuntimeError(e.message, 'undefined').at(text, line, col);
+  if (e instanceof RangeError)
+    return new JinjaRuntimeError(`too deep or too large: ${e.message}`).at(text, line, col);
   return e;
 }
 
@@ -46,7 +48,8 @@ export function assign(t: Target, value: unknown, f: Frame, rt: Rt): void {
   if (t.t === 'name') f.vars.set(t.name, value);
   else if (t.t === 'nsref') {
     const ns = f.lookup(t.name, rt);
-    if (!(ns instanceof Namespace)) throw new JinjaRuntimeError('cannot assign attribute on non-namespace object');
+    if (!(ns instanceof Namespace))
+      throw new JinjaRuntimeError('cannot assign attribute on non-namespace object');
     ns.set(t.attr, value);
   } else {
     const items = iterate(value);
@@ -85,7 +88,7 @@ export function compileBody(body: Stmt[], c: StmtCtx): ExecFn {
 }
 
 /** Render a body into text (block set, macro, call, filter block). */
-export function renderBody(fn: ExecFn, rt: Rt, f: Frame): string {
+export function renderBody(fn: ExecFn, rt: Rt, f: Frame): unknown {
   const out: unknown[] = [];
   fn(rt, f, out);
   return rt.concat(out);
@@ -99,7 +102,7 @@ function compileStmt(s: Stmt, c: StmtCtx): ExecFn {
     }
     case 'print': {
       const e = compileExpr(s.expr, c);
-      const native = s.expr.t === 'filter' && c.stringFilters.has(s.expr.name.replace(/^ansible\.(builtin|legacy)\./, ''));
+      const native = s.expr.t === 'filter' && c.stringFilters.has(shortName(s.expr.name));
       const { pos, src } = s;
       return (rt, f, out) => {
         const v = located(c, pos, src, () => finalize(e(rt, f)));
@@ -126,11 +129,16 @@ function compileStmt(s: Stmt, c: StmtCtx): ExecFn {
     }
     case 'setblock': {
       const body = compileBody(s.body, c);
-      const filter = s.filter && s.filter.t === 'filter' ? compileFilter(s.filter, c, (rt, f) => renderBody(body, rt, f)) : undefined;
+      const filter =
+        s.filter && s.filter.t === 'filter'
+          ? compileFilter(s.filter, c, (rt, f) => renderBody(body, rt, f))
+          : undefined;
       const { target, pos } = s;
       for (const n of targetNames(target, new Set())) c.locals[c.locals.length - 1]?.add(n);
       return (rt, f) =>
-        located(c, pos, tagAt(c.src, pos), () => assign(target, filter ? filter(rt, f) : renderBody(body, rt, f), f, rt));
+        located(c, pos, tagAt(c.src, pos), () =>
+          assign(target, filter ? filter(rt, f) : renderBody(body, rt, f), f, rt),
+        );
     }
     case 'macro': {
       const m = compileMacro(s.name, s.params, s.body, c);
@@ -150,12 +158,21 @@ function compileStmt(s: Stmt, c: StmtCtx): ExecFn {
           const kw = Object.create(null) as Kwargs;
           for (const [k, a] of kws) kw[k] = a(rt, f);
           kw.caller = caller(f);
-          out.push(callValue(fn(rt, f), args.map((a) => a(rt, f)), kw, rt));
+          out.push(
+            callValue(
+              fn(rt, f),
+              args.map((a) => a(rt, f)),
+              kw,
+              rt,
+            ),
+          );
         });
     }
     case 'filterblock': {
       const body = compileBody(s.body, c);
-      const filter = compileFilter(s.filter as Extract<typeof s.filter, { t: 'filter' }>, c, (rt, f) => renderBody(body, rt, f));
+      const filter = compileFilter(s.filter as Extract<typeof s.filter, { t: 'filter' }>, c, (rt, f) =>
+        renderBody(body, rt, f),
+      );
       const { pos } = s;
       return (rt, f, out) => void out.push(located(c, pos, tagAt(c.src, pos), () => filter(rt, f)));
     }
@@ -240,14 +257,28 @@ function compileFor(s: Extract<Stmt, { t: 'for' }>, c: StmtCtx): ExecFn {
       body(rt, inner, out);
     }
   };
-  return (rt, f, out) => run(rt, f, located(c, pos, src, () => iter(rt, f)), out, 1);
+  return (rt, f, out) =>
+    run(
+      rt,
+      f,
+      located(c, pos, src, () => iter(rt, f)),
+      out,
+      1,
+    );
 }
 
 /** A macro: returns a factory binding the defining frame (Jinja macros see it live). */
-function compileMacro(name: string, params: Param[], bodyStmts: Stmt[], c: StmtCtx): (def: Frame) => PyCallable {
+function compileMacro(
+  name: string,
+  params: Param[],
+  bodyStmts: Stmt[],
+  c: StmtCtx,
+): (def: Frame) => PyCallable {
   const names = new Set(['varargs', 'kwargs', 'caller', ...params.map((p) => p.name)]);
   const body = withLocals(c, names, () => compileBody(bodyStmts, c));
-  const defaults = withLocals(c, names, () => params.map((p) => (p.default ? compileExpr(p.default, c) : undefined)));
+  const defaults = withLocals(c, names, () =>
+    params.map((p) => (p.default ? compileExpr(p.default, c) : undefined)),
+  );
   // Jinja accepts extra arguments only when the body reads varargs / kwargs
   const text = JSON.stringify(bodyStmts, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v));
   const usesVarargs = /"name":"varargs"/.test(text);
@@ -274,7 +305,7 @@ function compileMacro(name: string, params: Param[], bodyStmts: Stmt[], c: StmtC
         }
         f.vars.set(p.name, v);
       });
-      f.vars.set('varargs', rt.own(args.slice(params.length)));
+      f.vars.set('varargs', tuple(args.slice(params.length)));
       f.vars.set('kwargs', rt.own(new Map(Object.entries(extra))));
       if (kw.caller !== undefined) f.vars.set('caller', kw.caller);
       rt.enter();
@@ -285,4 +316,3 @@ function compileMacro(name: string, params: Param[], bodyStmts: Stmt[], c: StmtC
       }
     });
 }
-

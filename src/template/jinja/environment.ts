@@ -101,7 +101,10 @@ export function createEnvironment(opts: EnvironmentOptions = {}): Environment {
   for (const [name, spec] of Object.entries(opts.filters ?? {})) env.addFilter(name, spec);
   for (const [name, fn] of Object.entries(opts.tests ?? {})) env.tests.set(name, fn);
   for (const [name, v] of Object.entries(opts.globals ?? {}))
-    env.globals.set(name, typeof v === 'function' ? new PyCallable(name, (a) => (v as (...x: unknown[]) => unknown)(...a)) : v);
+    env.globals.set(
+      name,
+      typeof v === 'function' ? new PyCallable(name, (a) => (v as (...x: unknown[]) => unknown)(...a)) : v,
+    );
   return env;
 }
 

@@ -18,7 +18,11 @@ export interface Origin {
 }
 
 /** Map a position inside the template text (1-based) to its position in the origin's file. */
-export function mapPosition(origin: Origin | undefined, line: number, col: number): { line: number; col: number } {
+export function mapPosition(
+  origin: Origin | undefined,
+  line: number,
+  col: number,
+): { line: number; col: number } {
   if (origin?.map) return origin.map(line, col);
   const l0 = origin?.line ?? 1;
   const c0 = origin?.col ?? 1;
@@ -40,9 +44,14 @@ export class JinjaSyntaxError extends CertfleetError {
   constructor(detail: string, line: number, col: number, origin?: Origin) {
     const at = mapPosition(origin, line, col);
     const source = origin?.file ? { file: origin.file, line: at.line, col: at.col } : undefined;
-    super('E_TEMPLATE_SYNTAX', ExitCode.BAD_INPUT, source ? detail : `template line ${line} col ${col}: ${detail}`, {
-      source,
-    });
+    super(
+      'E_TEMPLATE_SYNTAX',
+      ExitCode.BAD_INPUT,
+      source ? detail : `template line ${line} col ${col}: ${detail}`,
+      {
+        source,
+      },
+    );
     this.detail = detail;
     this.templateLine = line;
     this.templateCol = col;

@@ -10,7 +10,16 @@ import { JinjaRuntimeError } from './errors.js';
 import { LIMITS } from './limits.js';
 import { namespaceGlobal } from './loop.js';
 import { pyStr } from './pystr.js';
-import { JinjaUndefined, PyDateTime, dictEntries, isInt, isMapping, newDict, toNum, typeName } from './values.js';
+import {
+  JinjaUndefined,
+  PyDateTime,
+  dictEntries,
+  isInt,
+  isMapping,
+  newDict,
+  toNum,
+  typeName,
+} from './values.js';
 
 function range(args: unknown[]): number[] {
   for (const a of args)
@@ -18,10 +27,12 @@ function range(args: unknown[]): number[] {
       throw new JinjaRuntimeError(`'${typeName(a)}' object cannot be interpreted as an integer`);
   const n = args.map(toNum);
   const [start, stop, step] = n.length === 1 ? [0, n[0], 1] : [n[0], n[1], n[2] ?? 1];
-  if (n.length === 0 || n.length > 3) throw new JinjaRuntimeError(`range expected at most 3 arguments, got ${n.length}`);
+  if (n.length === 0 || n.length > 3)
+    throw new JinjaRuntimeError(`range expected at most 3 arguments, got ${n.length}`);
   if (step === 0) throw new JinjaRuntimeError('range() arg 3 must not be zero');
   const len = Math.max(0, Math.ceil((stop - start) / step));
-  if (len > LIMITS.maxRange) throw new JinjaRuntimeError(`range too big (${len} items; certfleet's limit is ${LIMITS.maxRange})`);
+  if (len > LIMITS.maxRange)
+    throw new JinjaRuntimeError(`range too big (${len} items; certfleet's limit is ${LIMITS.maxRange})`);
   const out: number[] = [];
   for (let i = 0; i < len; i++) out.push(start + i * step);
   return out;
@@ -101,14 +112,18 @@ export function makeGlobals(env: Environment): [string, unknown][] {
       new PyCallable('now', (a, kw) => {
         const [utc, fmt] = bindArgs('now', ['utc', 'fmt'], 0, a, kw);
         const d = clock();
-        return fmt !== undefined && fmt !== null ? strftime(pyStr(fmt), d, utc === true) : new PyDateTime(d, utc === true);
+        return fmt !== undefined && fmt !== null
+          ? strftime(pyStr(fmt), d, utc === true)
+          : new PyDateTime(d, utc === true);
       }),
     ],
     [
       'undef',
       new PyCallable('undef', (a) => {
         const h = a[0];
-        return new JinjaUndefined(typeof h === 'string' && h ? h : 'Mandatory variable has not been overridden');
+        return new JinjaUndefined(
+          typeof h === 'string' && h ? h : 'Mandatory variable has not been overridden',
+        );
       }),
     ],
   ];

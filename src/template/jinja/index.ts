@@ -1,8 +1,24 @@
 /**
  * certfleet's Jinja2 engine with Ansible 2.14's semantics (see docs/templates.md).
  */
-export { compileTemplate, compileExpression, CompiledTemplate, CompiledExpression, type TemplateOptions, type UsedNames } from './template.js';
-export { createEnvironment, defaultEnvironment, Environment, type EnvironmentOptions, type FilterFn, type FilterSpec, type TestFn, type Hooks } from './environment.js';
+export {
+  compileTemplate,
+  compileExpression,
+  CompiledTemplate,
+  CompiledExpression,
+  type TemplateOptions,
+  type UsedNames,
+} from './template.js';
+export {
+  createEnvironment,
+  defaultEnvironment,
+  Environment,
+  type EnvironmentOptions,
+  type FilterFn,
+  type FilterSpec,
+  type TestFn,
+  type Hooks,
+} from './environment.js';
 export { JinjaSyntaxError, JinjaRuntimeError, type Origin } from './errors.js';
 export { Resolver, type Scope } from './runtime.js';
 export { truthy } from './ops.js';

@@ -6,7 +6,17 @@
 import { JinjaRuntimeError } from './errors.js';
 import { dateTimeStr, floatRepr } from './pystr.js';
 import { pyCmp } from './ops.js';
-import { JinjaUndefined, PyDateTime, PyFloat, dictEntries, isMapping, mkFloat, mkInt, newDict, typeName } from './values.js';
+import {
+  JinjaUndefined,
+  PyDateTime,
+  PyFloat,
+  dictEntries,
+  isMapping,
+  mkFloat,
+  mkInt,
+  newDict,
+  typeName,
+} from './values.js';
 
 /** json.dumps options. */
 export interface DumpOptions {
@@ -99,7 +109,7 @@ export function jsonLoads(text: string): unknown {
       i++;
       const d = newDict();
       ws();
-      if (text[i] === '}') return i++, d;
+      if (text[i] === '}') return (i++, d);
       for (;;) {
         ws();
         if (text[i] !== '"') fail('Expecting property name enclosed in double quotes');
@@ -109,7 +119,7 @@ export function jsonLoads(text: string): unknown {
         d.set(k, value());
         ws();
         if (text[i] === ',') i++;
-        else if (text[i] === '}') return i++, d;
+        else if (text[i] === '}') return (i++, d);
         else fail("Expecting ',' delimiter");
       }
     }
@@ -117,17 +127,24 @@ export function jsonLoads(text: string): unknown {
       i++;
       const l: unknown[] = [];
       ws();
-      if (text[i] === ']') return i++, l;
+      if (text[i] === ']') return (i++, l);
       for (;;) {
         l.push(value());
         ws();
         if (text[i] === ',') i++;
-        else if (text[i] === ']') return i++, l;
+        else if (text[i] === ']') return (i++, l);
         else fail("Expecting ',' delimiter");
       }
     }
     if (c === '"') return string();
-    for (const [lit, v] of [['true', true], ['false', false], ['null', null], ['NaN', NaN], ['Infinity', Infinity], ['-Infinity', -Infinity]] as const) {
+    for (const [lit, v] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+      ['NaN', NaN],
+      ['Infinity', Infinity],
+      ['-Infinity', -Infinity],
+    ] as const) {
       if (text.startsWith(lit, i)) {
         i += lit.length;
         return typeof v === 'number' ? v : v;
@@ -147,7 +164,16 @@ export function jsonLoads(text: string): unknown {
       if (c === '"') return out;
       if (c === '\\') {
         const e = text[i++];
-        const map: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+        const map: Record<string, string> = {
+          '"': '"',
+          '\\': '\\',
+          '/': '/',
+          b: '\b',
+          f: '\f',
+          n: '\n',
+          r: '\r',
+          t: '\t',
+        };
         if (e === 'u') {
           out += String.fromCharCode(parseInt(text.slice(i, i + 4), 16));
           i += 4;

@@ -20,7 +20,8 @@ export interface RawToken {
   pos: number;
 }
 
-const PY_WS = ' \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000';
+const PY_WS =
+  ' \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000';
 
 /** Python's str.rstrip(). */
 export function pyRstrip(s: string): string {
@@ -100,7 +101,13 @@ export function tokenize(src: string, o: LexOptions): RawToken[] {
       break;
     }
     const g = m.groups!;
-    const kind = g.raw_begin ? 'raw_begin' : g.variable_begin ? 'variable_begin' : g.comment_begin ? 'comment_begin' : 'block_begin';
+    const kind = g.raw_begin
+      ? 'raw_begin'
+      : g.variable_begin
+        ? 'variable_begin'
+        : g.comment_begin
+          ? 'comment_begin'
+          : 'block_begin';
     const sign = m[3] ?? m[5] ?? m[7] ?? m[9] ?? '';
     const text = lstrip(m[1], sign, kind === 'variable_begin', o, lineStarting);
     if (text) out.push({ type: 'data', value: text, pos });
@@ -113,7 +120,10 @@ export function tokenize(src: string, o: LexOptions): RawToken[] {
       r.comment.lastIndex = pos;
       const c = r.comment.exec(src);
       if (!c) throw syntaxAt('Missing end of comment tag', src, tagPos);
-      out.push({ type: 'comment', value: c[1], pos }, { type: 'comment_end', value: c[2], pos: pos + c[1].length });
+      out.push(
+        { type: 'comment', value: c[1], pos },
+        { type: 'comment_end', value: c[2], pos: pos + c[1].length },
+      );
       pos = r.comment.lastIndex;
       lineStarting = c[0].endsWith('\n');
     } else if (kind === 'raw_begin') {

@@ -38,7 +38,9 @@ function lex(s: string): Tok[] | null {
 
 class Fail extends Error {}
 const unsupported = (what: string): never => {
-  throw new JinjaRuntimeError(`the rendered value is a Python ${what} literal, which certfleet does not represent`);
+  throw new JinjaRuntimeError(
+    `the rendered value is a Python ${what} literal, which certfleet does not represent`,
+  );
 };
 
 function strValue(t: string): string {
@@ -93,7 +95,13 @@ class P {
         if (n.k !== 'num') throw new Fail();
         const v = this.value();
         if (t.v === '+') return v;
-        return typeof v === 'bigint' ? mkInt(-v) : typeof v === 'number' ? (Object.is(-v, -0) ? 0 : -v) : mkFloat(-(v as { value: number }).value);
+        return typeof v === 'bigint'
+          ? mkInt(-v)
+          : typeof v === 'number'
+            ? Object.is(-v, -0)
+              ? 0
+              : -v
+            : mkFloat(-(v as { value: number }).value);
       }
       if (t.v === '[') return this.seq(']');
       if (t.v === '(') {
@@ -137,7 +145,8 @@ class P {
     }
     this.expect('}');
     for (const [k] of entries)
-      if (Array.isArray(k) && !Object.getOwnPropertySymbols(k).length) throw new JinjaRuntimeError("unhashable type: 'list'");
+      if (Array.isArray(k) && !Object.getOwnPropertySymbols(k).length)
+        throw new JinjaRuntimeError("unhashable type: 'list'");
     return newDict(entries);
   }
 }

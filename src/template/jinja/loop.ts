@@ -52,7 +52,11 @@ export class LoopContext {
         });
       case 'changed':
         return new PyCallable('changed', (args) => {
-          if (this.last !== undefined && this.last.length === args.length && this.last.every((x, k) => pyEq(x, args[k])))
+          if (
+            this.last !== undefined &&
+            this.last.length === args.length &&
+            this.last.every((x, k) => pyEq(x, args[k]))
+          )
             return false;
           this.last = args;
           return true;
@@ -77,7 +81,9 @@ export class Namespace {
     for (const [k, v] of init) this.attrs.set(String(k), v);
   }
   pyGetAttr(name: string): unknown {
-    return this.attrs.has(name) ? this.attrs.get(name) : new JinjaUndefined(`'Namespace object' has no attribute '${name}'`);
+    return this.attrs.has(name)
+      ? this.attrs.get(name)
+      : new JinjaUndefined(`'Namespace object' has no attribute '${name}'`);
   }
   set(name: string, v: unknown): void {
     this.attrs.set(name, v);

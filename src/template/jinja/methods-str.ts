@@ -74,7 +74,13 @@ function rsplit(s: string, sep: unknown, maxsplit: unknown): string[] {
   return [parts.slice(0, parts.length - max).join(String(sep)), ...parts.slice(parts.length - max)];
 }
 
-function affix(name: string, s: string, a: unknown[], kw: Kwargs, test: (s: string, p: string) => boolean): boolean {
+function affix(
+  name: string,
+  s: string,
+  a: unknown[],
+  kw: Kwargs,
+  test: (s: string, p: string) => boolean,
+): boolean {
   const [p, start, end] = bindArgs(name, ['prefix', 'start', 'end'], 1, a, kw);
   const sub = s.slice(start === undefined ? 0 : toNum(start), end === undefined ? undefined : toNum(end));
   const list = Array.isArray(p) ? p : [p];
@@ -92,12 +98,14 @@ function justify(name: string, s: string, a: unknown[], kw: Kwargs): [number, st
   return [Math.max(0, toNum(w) - Array.from(s).length), fill === undefined ? ' ' : String(fill)];
 }
 
-const title = (s: string): string => s.toLowerCase().replace(/(^|[^\p{L}\p{N}'])(\p{L})/gu, (_m, a: string, b: string) => a + b.toUpperCase());
+const title = (s: string): string =>
+  s.toLowerCase().replace(/(^|[^\p{L}\p{N}'])(\p{L})/gu, (_m, a: string, b: string) => a + b.toUpperCase());
 
 /** The str methods by name. */
 export const STR_METHODS: Record<string, StrMethod> = {
   split: (s, a, kw) => split(s, ...(bindArgs('split', ['sep', 'maxsplit'], 0, a, kw) as [unknown, unknown])),
-  rsplit: (s, a, kw) => rsplit(s, ...(bindArgs('rsplit', ['sep', 'maxsplit'], 0, a, kw) as [unknown, unknown])),
+  rsplit: (s, a, kw) =>
+    rsplit(s, ...(bindArgs('rsplit', ['sep', 'maxsplit'], 0, a, kw) as [unknown, unknown])),
   splitlines: (s, a, kw) => {
     const [keep] = bindArgs('splitlines', ['keepends'], 0, a, kw);
     const parts = s.split(/(\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029])/);
@@ -117,7 +125,9 @@ export const STR_METHODS: Record<string, StrMethod> = {
   replace: (s, a, kw) => {
     const [o, n, c] = bindArgs('replace', ['old', 'new', 'count'], 2, a, kw);
     if (typeof o !== 'string' || typeof n !== 'string')
-      throw new JinjaRuntimeError(`replace() argument must be str, not ${typeName(typeof o !== 'string' ? o : n)}`);
+      throw new JinjaRuntimeError(
+        `replace() argument must be str, not ${typeName(typeof o !== 'string' ? o : n)}`,
+      );
     const count = c === undefined ? -1 : toNum(c);
     if (count < 0) return o === '' ? Array.from(s).join(n).replace(/^/, n) + n : s.split(o).join(n);
     let out = s;

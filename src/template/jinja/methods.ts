@@ -9,7 +9,19 @@ import { pyCmp, pyEq } from './ops.js';
 import { strFormat } from './pyformat.js';
 import { pyStr } from './pystr.js';
 import { STR_METHODS } from './methods-str.js';
-import { type PyDict, dictEntries, dictGet, dictHas, dictKeys, dictSet, isMapping, isTuple, toNum, tuple, typeName } from './values.js';
+import {
+  type PyDict,
+  dictEntries,
+  dictGet,
+  dictHas,
+  dictKeys,
+  dictSet,
+  isMapping,
+  isTuple,
+  toNum,
+  tuple,
+  typeName,
+} from './values.js';
 
 type Method<T> = (self: T, args: unknown[], kw: Kwargs, ctx: CallContext) => unknown;
 
@@ -21,7 +33,8 @@ function mutable(self: object, ctx: CallContext, method: string): void {
     );
 }
 
-const arg = (name: string, names: string[], req: number, a: unknown[], kw: Kwargs): unknown[] => bindArgs(name, names, req, a, kw);
+const arg = (name: string, names: string[], req: number, a: unknown[], kw: Kwargs): unknown[] =>
+  bindArgs(name, names, req, a, kw);
 
 function index(len: number, i: unknown): number {
   const n = toNum(i);
@@ -37,7 +50,15 @@ const LIST: Record<string, Method<unknown[]>> = {
   extend: (s, a, kw, ctx) => {
     mutable(s, ctx, 'extend');
     const [it] = arg('extend', ['iterable'], 1, a, kw);
-    s.push(...(Array.isArray(it) ? it : typeof it === 'string' ? Array.from(it) : isMapping(it) ? dictKeys(it) : []));
+    s.push(
+      ...(Array.isArray(it)
+        ? it
+        : typeof it === 'string'
+          ? Array.from(it)
+          : isMapping(it)
+            ? dictKeys(it)
+            : []),
+    );
     return null;
   },
   insert: (s, a, kw, ctx) => {
@@ -106,7 +127,8 @@ const DICT: Record<string, Method<PyDict>> = {
     const m = d as Map<unknown, unknown>;
     for (const other of a) {
       if (isMapping(other)) for (const [k, v] of dictEntries(other)) dictSet(m, k, v);
-      else if (Array.isArray(other)) for (const p of other) dictSet(m, (p as unknown[])[0], (p as unknown[])[1]);
+      else if (Array.isArray(other))
+        for (const p of other) dictSet(m, (p as unknown[])[0], (p as unknown[])[1]);
     }
     for (const k of Object.keys(kw)) dictSet(m, k, kw[k]);
     return null;

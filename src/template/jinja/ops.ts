@@ -60,7 +60,8 @@ export function pyEq(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (isNum(a) && isNum(b)) {
     if (typeof a === 'bigint' || typeof b === 'bigint') {
-      if ((isInt(a) || typeof a === 'boolean') && (isInt(b) || typeof b === 'boolean')) return asBig(a) === asBig(b);
+      if ((isInt(a) || typeof a === 'boolean') && (isInt(b) || typeof b === 'boolean'))
+        return asBig(a) === asBig(b);
     }
     return toNum(a) === toNum(b);
   }
@@ -98,7 +99,9 @@ export function pyCmp(a: unknown, b: unknown, op = '<'): number {
     }
     return a.length - b.length < 0 ? -1 : a.length > b.length ? 1 : 0;
   }
-  throw typeErr(`'${SYMBOL[op] ?? op}' not supported between instances of '${typeName(a)}' and '${typeName(b)}'`);
+  throw typeErr(
+    `'${SYMBOL[op] ?? op}' not supported between instances of '${typeName(a)}' and '${typeName(b)}'`,
+  );
 }
 
 /** A comparison operator of the grammar. */
@@ -128,7 +131,8 @@ export function contains(container: unknown, item: unknown): boolean {
   if (container instanceof JinjaUndefined) container.fail();
   if (item instanceof JinjaUndefined && !isMapping(container) && !Array.isArray(container)) item.fail();
   if (typeof container === 'string') {
-    if (typeof item !== 'string') throw typeErr(`'in <string>' requires string as left operand, not ${typeName(item)}`);
+    if (typeof item !== 'string')
+      throw typeErr(`'in <string>' requires string as left operand, not ${typeName(item)}`);
     return container.includes(item);
   }
   if (Array.isArray(container)) return container.some((x) => pyEq(x, item));
@@ -154,7 +158,13 @@ function operandErr(op: string, a: unknown, b: unknown): JinjaRuntimeError {
   return typeErr(`unsupported operand type(s) for ${op}: '${typeName(a)}' and '${typeName(b)}'`);
 }
 
-function numOp(op: string, a: unknown, b: unknown, ints: (x: bigint, y: bigint) => bigint, floats: (x: number, y: number) => number): unknown {
+function numOp(
+  op: string,
+  a: unknown,
+  b: unknown,
+  ints: (x: bigint, y: bigint) => bigint,
+  floats: (x: number, y: number) => number,
+): unknown {
   if (!isNum(a) || !isNum(b)) throw operandErr(op, a, b);
   if (isFloat(a) || isFloat(b)) return mkFloat(floats(toNum(a), toNum(b)));
   if (typeof a !== 'bigint' && typeof b !== 'bigint') {
@@ -165,7 +175,8 @@ function numOp(op: string, a: unknown, b: unknown, ints: (x: bigint, y: bigint) 
 }
 
 function checkSize(n: number): void {
-  if (n > LIMITS.maxSequence) throw typeErr(`result too large (${n} items/characters; certfleet's limit is ${LIMITS.maxSequence})`);
+  if (n > LIMITS.maxSequence)
+    throw typeErr(`result too large (${n} items/characters; certfleet's limit is ${LIMITS.maxSequence})`);
 }
 
 function repeat(seq: unknown, n: unknown): unknown {
@@ -206,11 +217,24 @@ export function binary(op: string, a: unknown, b: unknown, str: (v: unknown) => 
         checkSize(a.length + b.length);
         return isTuple(a) ? tuple([...a, ...b]) : [...a, ...b];
       }
-      if (Array.isArray(a) && !isTuple(a)) throw typeErr(`can only concatenate list (not "${typeName(b)}") to list`);
+      if (Array.isArray(a) && !isTuple(a))
+        throw typeErr(`can only concatenate list (not "${typeName(b)}") to list`);
       if (Array.isArray(a)) throw typeErr(`can only concatenate tuple (not "${typeName(b)}") to tuple`);
-      return numOp('+', a, b, (x, y) => x + y, (x, y) => x + y);
+      return numOp(
+        '+',
+        a,
+        b,
+        (x, y) => x + y,
+        (x, y) => x + y,
+      );
     case '-':
-      return numOp('-', a, b, (x, y) => x - y, (x, y) => x - y);
+      return numOp(
+        '-',
+        a,
+        b,
+        (x, y) => x - y,
+        (x, y) => x - y,
+      );
     case '*':
       if ((typeof a === 'string' || Array.isArray(a)) && isIntLike(b)) return repeat(a, b);
       if ((typeof b === 'string' || Array.isArray(b)) && isIntLike(a)) return repeat(b, a);
@@ -219,15 +243,24 @@ export function binary(op: string, a: unknown, b: unknown, str: (v: unknown) => 
           throw typeErr(`can't multiply sequence by non-int of type '${typeName(b)}'`);
         throw typeErr(`can't multiply sequence by non-int of type '${typeName(a)}'`);
       }
-      return numOp('*', a, b, (x, y) => x * y, (x, y) => x * y);
+      return numOp(
+        '*',
+        a,
+        b,
+        (x, y) => x * y,
+        (x, y) => x * y,
+      );
     case '/': {
       if (!isNum(a) || !isNum(b)) throw operandErr('/', a, b);
-      if (toNum(b) === 0) throw typeErr(isFloat(a) || isFloat(b) ? 'float division by zero' : 'division by zero');
+      if (toNum(b) === 0)
+        throw typeErr(isFloat(a) || isFloat(b) ? 'float division by zero' : 'division by zero');
       return mkFloat(toNum(a) / toNum(b));
     }
     case '//':
       if (isNum(a) && isNum(b) && toNum(b) === 0)
-        throw typeErr(isFloat(a) || isFloat(b) ? 'float floor division by zero' : 'integer division or modulo by zero');
+        throw typeErr(
+          isFloat(a) || isFloat(b) ? 'float floor division by zero' : 'integer division or modulo by zero',
+        );
       return numOp('//', a, b, floorDivBig, (x, y) => Math.floor(x / y));
     case '%':
       if (typeof a === 'string') return formatPercent(a, b, str);
@@ -242,15 +275,15 @@ export function binary(op: string, a: unknown, b: unknown, str: (v: unknown) => 
 
 function floorDivBig(x: bigint, y: bigint): bigint {
   const q = x / y;
-  return (x % y !== 0n && (x < 0n) !== (y < 0n)) ? q - 1n : q;
+  return x % y !== 0n && x < 0n !== y < 0n ? q - 1n : q;
 }
 function modBig(x: bigint, y: bigint): bigint {
   const r = x % y;
-  return r !== 0n && (r < 0n) !== (y < 0n) ? r + y : r;
+  return r !== 0n && r < 0n !== y < 0n ? r + y : r;
 }
 function pyModFloat(x: number, y: number): number {
   const r = x % y;
-  return r !== 0 && (r < 0) !== (y < 0) ? r + y : r;
+  return r !== 0 && r < 0 !== y < 0 ? r + y : r;
 }
 
 function power(a: unknown, b: unknown): unknown {

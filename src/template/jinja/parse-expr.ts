@@ -135,7 +135,12 @@ export class ExprParser {
    * parse_tuple: comma-separated expressions; a single one without a trailing comma is itself.
    * `extraEnd` stops at a keyword (`in` of a for loop).
    */
-  tuple(simplified = false, withCondexpr = true, extraEnd?: (t: TokenStream) => boolean, explicitParens = false): Expr {
+  tuple(
+    simplified = false,
+    withCondexpr = true,
+    extraEnd?: (t: TokenStream) => boolean,
+    explicitParens = false,
+  ): Expr {
     const pos = this.s.current.pos;
     const parse = simplified ? () => this.primary() : () => this.expression(withCondexpr);
     const items: Expr[] = [];

@@ -20,8 +20,10 @@ export function parseTemplate(tokens: Token[], src: string): Stmt[] {
 /** Parse a bare expression (`when:`) from the tokens of `{{ expr }}`-less text. */
 export function parseBareExpression(tokens: Token[], src: string): Expr {
   const p = new Parser(tokens, src);
-  const e = p.e.tuple(false, true);
-  if (p.s.current.type !== 'eof') p.e.fail(`unexpected '${describe(p.s.current)}'`);
+  // `{% if EXPR %}`: parse_tuple(with_condexpr=False), so a top-level `a if b else c` is an error
+  const e = p.e.tuple(false, false);
+  if (p.s.current.type !== 'eof')
+    p.e.fail(`expected token 'end of statement block', got '${describe(p.s.current)}'`);
   return e;
 }
 
@@ -98,7 +100,10 @@ class Parser {
       : '';
     const msg = ['Unexpected end of template.'];
     if (looking) msg.push(`Jinja was looking for the following tags: ${looking}.`);
-    if (this.tagStack.length) msg.push(`The innermost block that needs to be closed is '${this.tagStack[this.tagStack.length - 1]}'.`);
+    if (this.tagStack.length)
+      msg.push(
+        `The innermost block that needs to be closed is '${this.tagStack[this.tagStack.length - 1]}'.`,
+      );
     throw new SyntaxFailure(msg.join(' '), this.s.current.pos);
   }
 
@@ -110,10 +115,15 @@ class Parser {
     const msg = [`Encountered unknown tag '${name}'.`];
     if (looking) {
       if (expected.has(name))
-        msg.push(`You probably made a nesting mistake. Jinja is expecting this tag, but currently looking for ${looking}.`);
+        msg.push(
+          `You probably made a nesting mistake. Jinja is expecting this tag, but currently looking for ${looking}.`,
+        );
       else msg.push(`Jinja was looking for the following tags: ${looking}.`);
     }
-    if (this.tagStack.length) msg.push(`The innermost block that needs to be closed is '${this.tagStack[this.tagStack.length - 1]}'.`);
+    if (this.tagStack.length)
+      msg.push(
+        `The innermost block that needs to be closed is '${this.tagStack[this.tagStack.length - 1]}'.`,
+      );
     throw new SyntaxFailure(msg.join(' '), pos);
   }
 
@@ -121,7 +131,9 @@ class Parser {
     const t = this.s.current;
     if (t.type !== 'name') this.e.fail('tag name expected');
     if (UNSUPPORTED.has(t.raw))
-      this.e.fail(`the '${t.raw}' tag is not supported by certfleet's Jinja engine (template inheritance and imports are not implemented)`);
+      this.e.fail(
+        `the '${t.raw}' tag is not supported by certfleet's Jinja engine (template inheritance and imports are not implemented)`,
+      );
     if (!STATEMENTS.has(t.raw)) this.failUnknown(t.raw, t.pos);
     this.tagStack.push(t.raw);
     try {
@@ -151,7 +163,9 @@ class Parser {
     }
   }
 
-  private assignTarget(opts: { withTuple?: boolean; nameOnly?: boolean; extraEnd?: string; ns?: boolean } = {}): Target {
+  private assignTarget(
+    opts: { withTuple?: boolean; nameOnly?: boolean; extraEnd?: string; ns?: boolean } = {},
+  ): Target {
     const pos = this.s.current.pos;
     if (opts.ns && this.s.current.type === 'name' && this.s.look().type === '.') {
       const name = this.s.next().raw;
@@ -174,7 +188,8 @@ class Parser {
         this.e.fail(`can't assign to '${node.name}'`, node.pos);
       return { t: 'name', name: node.name, pos: node.pos };
     }
-    if (node.t === 'tuple') return { t: 'tuple', items: node.items.map((x) => this.toTarget(x)), pos: node.pos };
+    if (node.t === 'tuple')
+      return { t: 'tuple', items: node.items.map((x) => this.toTarget(x)), pos: node.pos };
     return this.e.fail(`can't assign to '${node.t === 'const' ? 'const' : node.t}'`, node.pos);
   }
 
@@ -264,7 +279,10 @@ class Parser {
       ignoreMissing = true;
     }
     let withContext = true;
-    if ((this.s.test('name:with') || this.s.test('name:without')) && this.s.test('name:context', this.s.look())) {
+    if (
+      (this.s.test('name:with') || this.s.test('name:without')) &&
+      this.s.test('name:context', this.s.look())
+    ) {
       withContext = this.s.next().raw === 'with';
       this.s.next();
     }

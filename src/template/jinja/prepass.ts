@@ -17,7 +17,11 @@ export function jinjaOverrides(source: string, lex: LexOptions): { text: string;
   const options = { ...lex };
   for (const pair of line.split(',')) {
     const c = pair.indexOf(':');
-    if (c < 0) throw new SyntaxFailure(`failed to parse jinja2 override '${pair.trim()}'. Did you use something different from colon as key-value separator?`, 0);
+    if (c < 0)
+      throw new SyntaxFailure(
+        `failed to parse jinja2 override '${pair.trim()}'. Did you use something different from colon as key-value separator?`,
+        0,
+      );
     const key = pair.slice(0, c).trim();
     const val = pair.slice(c + 1).trim();
     const b = val === 'True' ? true : val === 'False' ? false : undefined;

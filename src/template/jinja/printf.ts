@@ -4,7 +4,17 @@
  */
 import { JinjaRuntimeError } from './errors.js';
 import { pyRepr } from './pystr.js';
-import { dictGet, dictHas, isFloat, isInt, isMapping, isTuple, toNum, typeName, type PyDict } from './values.js';
+import {
+  dictGet,
+  dictHas,
+  isFloat,
+  isInt,
+  isMapping,
+  isTuple,
+  toNum,
+  typeName,
+  type PyDict,
+} from './values.js';
 
 const SPEC = /%(?:\(([^)]*)\))?([-+ #0]*)(\*|\d+)?(?:\.(\*|\d*))?[hlL]?([diouxXeEfFgGcrsa%])?/g;
 
@@ -37,7 +47,14 @@ function toInt(v: unknown, conv: string): bigint {
   throw new JinjaRuntimeError(`%${conv} format: a real number is required, not ${typeName(v)}`);
 }
 
-function one(conv: string, flags: string, width: number, prec: number | undefined, v: unknown, str: (x: unknown) => string): string {
+function one(
+  conv: string,
+  flags: string,
+  width: number,
+  prec: number | undefined,
+  v: unknown,
+  str: (x: unknown) => string,
+): string {
   let body: string;
   let sign = '';
   const numeric = !'srac'.includes(conv);
@@ -48,7 +65,14 @@ function one(conv: string, flags: string, width: number, prec: number | undefine
     const n = toInt(v, conv);
     const abs = n < 0n ? -n : n;
     sign = n < 0n ? '-' : '';
-    body = conv === 'o' ? abs.toString(8) : conv === 'x' ? abs.toString(16) : conv === 'X' ? abs.toString(16).toUpperCase() : abs.toString();
+    body =
+      conv === 'o'
+        ? abs.toString(8)
+        : conv === 'x'
+          ? abs.toString(16)
+          : conv === 'X'
+            ? abs.toString(16).toUpperCase()
+            : abs.toString();
     if (prec !== undefined) body = body.padStart(prec, '0');
     if (flags.includes('#') && conv === 'o') body = `0o${body}`;
     if (flags.includes('#') && (conv === 'x' || conv === 'X')) body = `0${conv}${body}`;
@@ -79,26 +103,36 @@ export function formatPercent(fmt: string, args: unknown, str: (v: unknown) => s
   const dict = isMapping(args) ? (args as PyDict) : undefined;
   let i = 0;
   let usedDict = false;
-  const out = fmt.replace(SPEC, (m, key: string | undefined, flags: string, w: string | undefined, p: string | undefined, conv: string | undefined) => {
-    if (!conv) throw new JinjaRuntimeError('incomplete format');
-    if (conv === '%' && m === '%%') return '%';
-    const next = (): unknown => {
-      if (i >= list.length) throw new JinjaRuntimeError('not enough arguments for format string');
-      return list[i++];
-    };
-    const width = w === '*' ? Number(next()) : w ? Number(w) : 0;
-    const prec = p === '*' ? Number(next()) : p === undefined ? undefined : Number(p || '0');
-    let v: unknown;
-    if (key !== undefined) {
-      if (!dict) throw new JinjaRuntimeError('format requires a mapping');
-      if (!dictHas(dict, key)) throw new JinjaRuntimeError(`KeyError: '${key}'`);
-      v = dictGet(dict, key);
-      usedDict = true;
-    } else if (conv === '%') return '%';
-    else v = dict && !usedDict && list.length === 1 ? next() : next();
-    return one(conv, flags, width, prec, v, str);
-  });
-  if (!dict && i < list.length) throw new JinjaRuntimeError('not all arguments converted during string formatting');
+  const out = fmt.replace(
+    SPEC,
+    (
+      m,
+      key: string | undefined,
+      flags: string,
+      w: string | undefined,
+      p: string | undefined,
+      conv: string | undefined,
+    ) => {
+      if (!conv) throw new JinjaRuntimeError('incomplete format');
+      if (conv === '%' && m === '%%') return '%';
+      const next = (): unknown => {
+        if (i >= list.length) throw new JinjaRuntimeError('not enough arguments for format string');
+        return list[i++];
+      };
+      const width = w === '*' ? Number(next()) : w ? Number(w) : 0;
+      const prec = p === '*' ? Number(next()) : p === undefined ? undefined : Number(p || '0');
+      let v: unknown;
+      if (key !== undefined) {
+        if (!dict) throw new JinjaRuntimeError('format requires a mapping');
+        if (!dictHas(dict, key)) throw new JinjaRuntimeError(`KeyError: '${key}'`);
+        v = dictGet(dict, key);
+        usedDict = true;
+      } else if (conv === '%') return '%';
+      else v = dict && !usedDict && list.length === 1 ? next() : next();
+      return one(conv, flags, width, prec, v, str);
+    },
+  );
+  if (!dict && i < list.length)
+    throw new JinjaRuntimeError('not all arguments converted during string formatting');
   return out;
 }
-

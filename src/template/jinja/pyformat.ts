@@ -27,7 +27,8 @@ export function formatSpec(v: unknown, spec: string): string {
   let sign = '';
   const num = typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean' || isFloat(v);
   if (typeof v === 'string' || !num) {
-    if (typeC && typeC !== 's') throw new JinjaRuntimeError(`Unknown format code '${typeC}' for object of type 'str'`);
+    if (typeC && typeC !== 's')
+      throw new JinjaRuntimeError(`Unknown format code '${typeC}' for object of type 'str'`);
     body = pyStr(v);
     if (prec !== undefined) body = Array.from(body).slice(0, prec).join('');
     align ??= '<';
@@ -41,7 +42,18 @@ export function formatSpec(v: unknown, spec: string): string {
       if (!isInt(x)) throw new JinjaRuntimeError(`Unknown format code '${t}' for object of type 'float'`);
       const big = BigInt(x);
       const abs = big < 0n ? -big : big;
-      body = t === 'b' ? abs.toString(2) : t === 'o' ? abs.toString(8) : t === 'x' ? abs.toString(16) : t === 'X' ? abs.toString(16).toUpperCase() : t === 'c' ? String.fromCodePoint(Number(abs)) : abs.toString();
+      body =
+        t === 'b'
+          ? abs.toString(2)
+          : t === 'o'
+            ? abs.toString(8)
+            : t === 'x'
+              ? abs.toString(16)
+              : t === 'X'
+                ? abs.toString(16).toUpperCase()
+                : t === 'c'
+                  ? String.fromCodePoint(Number(abs))
+                  : abs.toString();
       if (alt && 'box'.includes(t.toLowerCase())) body = `0${t}${body}`;
     } else if (t === 'f' || t === 'F') body = a.toFixed(prec ?? 6);
     else if (t === 'e' || t === 'E') {
@@ -54,7 +66,10 @@ export function formatSpec(v: unknown, spec: string): string {
       else {
         const p = prec === 0 ? 1 : (prec ?? 6);
         const exp = a === 0 ? 0 : Math.floor(Math.log10(Number(a.toExponential(p - 1))));
-        body = exp < -4 || exp >= p ? a.toExponential(p - 1).replace(/e([+-])(\d)$/, 'e$10$2') : a.toFixed(Math.max(0, p - 1 - exp));
+        body =
+          exp < -4 || exp >= p
+            ? a.toExponential(p - 1).replace(/e([+-])(\d)$/, 'e$10$2')
+            : a.toFixed(Math.max(0, p - 1 - exp));
         if (body.includes('.') && !alt) body = body.replace(/\.?0+(?=e|$)/, '');
         if (t === 'G') body = body.toUpperCase();
       }
@@ -82,24 +97,31 @@ export function formatSpec(v: unknown, spec: string): string {
 /** Python's str.format(*args, **kwargs). */
 export function strFormat(fmt: string, args: unknown[], kw: Kwargs): string {
   let auto = 0;
-  return fmt.replace(/\{\{|\}\}|\{([^{}!:]*)(?:!([rsa]))?(?::([^{}]*))?\}|[{}]/g, (m, field: string | undefined, conv?: string, spec?: string) => {
-    if (m === '{{') return '{';
-    if (m === '}}') return '}';
-    if (field === undefined) throw new JinjaRuntimeError(m === '{' ? "Single '{' encountered in format string" : "Single '}' encountered in format string");
-    const [, head, rest] = /^([^.[]*)(.*)$/s.exec(field)!;
-    let v: unknown;
-    if (head === '') v = args[auto++];
-    else if (/^\d+$/.test(head)) v = args[Number(head)];
-    else if (head in kw) v = kw[head];
-    else throw new JinjaRuntimeError(`KeyError: '${head}'`);
-    if (v === undefined) throw new JinjaRuntimeError('IndexError: Replacement index out of range for positional args tuple');
-    for (const p of rest.matchAll(/\.([^.[]+)|\[([^\]]*)\]/g)) {
-      const key: unknown = p[1] ?? (/^\d+$/.test(p[2]) ? Number(p[2]) : p[2]);
-      if (Array.isArray(v) && typeof key === 'number') v = v[key];
-      else if (isMapping(v) && dictHas(v, key)) v = dictGet(v, key);
-      else throw new JinjaRuntimeError(`KeyError: ${pyRepr(key)}`);
-    }
-    const s = conv === 'r' || conv === 'a' ? pyRepr(v) : conv === 's' ? pyStr(v) : v;
-    return formatSpec(s, spec ?? '');
-  });
+  return fmt.replace(
+    /\{\{|\}\}|\{([^{}!:]*)(?:!([rsa]))?(?::([^{}]*))?\}|[{}]/g,
+    (m, field: string | undefined, conv?: string, spec?: string) => {
+      if (m === '{{') return '{';
+      if (m === '}}') return '}';
+      if (field === undefined)
+        throw new JinjaRuntimeError(
+          m === '{' ? "Single '{' encountered in format string" : "Single '}' encountered in format string",
+        );
+      const [, head, rest] = /^([^.[]*)(.*)$/s.exec(field)!;
+      let v: unknown;
+      if (head === '') v = args[auto++];
+      else if (/^\d+$/.test(head)) v = args[Number(head)];
+      else if (head in kw) v = kw[head];
+      else throw new JinjaRuntimeError(`KeyError: '${head}'`);
+      if (v === undefined)
+        throw new JinjaRuntimeError('IndexError: Replacement index out of range for positional args tuple');
+      for (const p of rest.matchAll(/\.([^.[]+)|\[([^\]]*)\]/g)) {
+        const key: unknown = p[1] ?? (/^\d+$/.test(p[2]) ? Number(p[2]) : p[2]);
+        if (Array.isArray(v) && typeof key === 'number') v = v[key];
+        else if (isMapping(v) && dictHas(v, key)) v = dictGet(v, key);
+        else throw new JinjaRuntimeError(`KeyError: ${pyRepr(key)}`);
+      }
+      const s = conv === 'r' || conv === 'a' ? pyRepr(v) : conv === 's' ? pyStr(v) : v;
+      return formatSpec(s, spec ?? '');
+    },
+  );
 }

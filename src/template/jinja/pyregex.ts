@@ -37,7 +37,7 @@ function translate(pattern: string): Translated {
       if ('wWdDsSbB'.includes(n)) unicodeClasses = true;
       if (n === 'A' && !inClass) out += '(?<![\\s\\S])';
       else if (n === 'Z' && !inClass) out += '(?![\\s\\S])';
-      else if (n === '' ) throw new JinjaRuntimeError('bad escape (end of pattern)');
+      else if (n === '') throw new JinjaRuntimeError('bad escape (end of pattern)');
       else out += `\\${n}`;
       continue;
     }
@@ -85,12 +85,16 @@ export function pyRegex(pattern: string, subject: string, extra = ''): RegExp {
   let t = translate(pattern);
   if (extra.includes('m') && !t.flags.includes('m')) t = translate(`(?m)${pattern}`);
   if (t.unicodeClasses && /[^\x00-\x7f]/.test(subject))
-    throw new JinjaRuntimeError('regular expression classes (\\w \\d \\s \\b) on non-ASCII text are not supported');
+    throw new JinjaRuntimeError(
+      'regular expression classes (\\w \\d \\s \\b) on non-ASCII text are not supported',
+    );
   const flags = [...new Set(t.flags + extra)].join('');
   try {
     return new RegExp(t.source, flags);
   } catch (e) {
-    throw new JinjaRuntimeError(`invalid regular expression ${JSON.stringify(pattern)}: ${(e as Error).message}`);
+    throw new JinjaRuntimeError(
+      `invalid regular expression ${JSON.stringify(pattern)}: ${(e as Error).message}`,
+    );
   }
 }
 
@@ -107,7 +111,16 @@ export function expandReplacement(repl: string, m: RegExpExecArray): string {
       if (Number(what) >= m.length) throw new JinjaRuntimeError(`invalid group reference ${what}`);
       return m[Number(what)] ?? '';
     }
-    const esc: Record<string, string> = { n: '\n', t: '\t', r: '\r', f: '\f', v: '\v', a: '\x07', b: '\b', '\\': '\\' };
+    const esc: Record<string, string> = {
+      n: '\n',
+      t: '\t',
+      r: '\r',
+      f: '\f',
+      v: '\v',
+      a: '\x07',
+      b: '\b',
+      '\\': '\\',
+    };
     if (what in esc) return esc[what];
     if (/[a-zA-Z]/.test(what)) throw new JinjaRuntimeError(`bad escape \\${what}`);
     return all;

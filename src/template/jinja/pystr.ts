@@ -65,8 +65,24 @@ const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
 export function dateTimeStr(d: PyDateTime): string {
   const t = d.date;
   const f = d.utc
-    ? [t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate(), t.getUTCHours(), t.getUTCMinutes(), t.getUTCSeconds(), t.getUTCMilliseconds()]
-    : [t.getFullYear(), t.getMonth() + 1, t.getDate(), t.getHours(), t.getMinutes(), t.getSeconds(), t.getMilliseconds()];
+    ? [
+        t.getUTCFullYear(),
+        t.getUTCMonth() + 1,
+        t.getUTCDate(),
+        t.getUTCHours(),
+        t.getUTCMinutes(),
+        t.getUTCSeconds(),
+        t.getUTCMilliseconds(),
+      ]
+    : [
+        t.getFullYear(),
+        t.getMonth() + 1,
+        t.getDate(),
+        t.getHours(),
+        t.getMinutes(),
+        t.getSeconds(),
+        t.getMilliseconds(),
+      ];
   const base = `${pad(f[0], 4)}-${pad(f[1])}-${pad(f[2])} ${pad(f[3])}:${pad(f[4])}:${pad(f[5])}`;
   return f[6] ? `${base}.${pad(f[6] * 1000, 6)}` : base;
 }
@@ -81,9 +97,14 @@ export function pyRepr(v: unknown): string {
     if (isTuple(v)) return items.length === 1 ? `(${items[0]},)` : `(${items.join(', ')})`;
     return `[${items.join(', ')}]`;
   }
-  if (isMapping(v)) return `{${dictEntries(v).map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`).join(', ')}}`;
+  if (isMapping(v))
+    return `{${dictEntries(v)
+      .map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`)
+      .join(', ')}}`;
   if (v instanceof PyDateTime) {
-    const s = dateTimeStr(v).split(/[- :.]/).map(Number);
+    const s = dateTimeStr(v)
+      .split(/[- :.]/)
+      .map(Number);
     const parts = s.slice(0, s[6] ? 7 : s[5] ? 6 : 5);
     return `datetime.datetime(${parts.join(', ')})`;
   }

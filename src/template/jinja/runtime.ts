@@ -5,7 +5,7 @@
  */
 import type { Kwargs } from './callable.js';
 import type { Environment, FilterContext } from './environment.js';
-import { concatText } from './output.js';
+import { concatEval, concatText } from './output.js';
 import { JinjaRuntimeError } from './errors.js';
 import { LIMITS } from './limits.js';
 import { JinjaUndefined, isMapping, undefinedName } from './values.js';
@@ -17,7 +17,15 @@ import { JinjaUndefined, isMapping, undefinedName } from './values.js';
  * variable".
  */
 export class Resolver {
-  constructor(readonly get: (name: string) => unknown) {}
+  /**
+   * @param get the variable's value (lazily templated by the caller); undefined = no such variable
+   * @param raw the value before templating, when it differs: Ansible's single-variable shortcut
+   *   (`"{{ port }}"` keeps an int) looks at the variable as written, not at its templated value
+   */
+  constructor(
+    readonly get: (name: string) => unknown,
+    readonly raw?: (name: string) => unknown,
+  ) {}
 }
 
 /** The caller's variables. */
@@ -58,6 +66,8 @@ export class Rt implements FilterContext {
     readonly env: Environment,
     readonly scope: Scope,
     private readonly loadBody: (name: string) => Body | undefined = () => undefined,
+    /** Templar.template() with convert_data: macro and block-set output is ansible_eval_concat'ed */
+    private readonly evalMode = false,
   ) {}
 
   /** Call a filter by name (map('upper')). */
@@ -74,9 +84,9 @@ export class Rt implements FilterContext {
     return t(value, args, kw, this);
   }
 
-  /** Join rendered parts (a macro's or block's output) into text. */
-  concat(parts: unknown[]): string {
-    return concatText(parts);
+  /** Join a macro's or block's output: text, or Ansible's eval-concat value in evaluate(). */
+  concat(parts: unknown[]): unknown {
+    return this.evalMode ? concatEval(parts) : concatText(parts);
   }
 
   /** {% include %}: the first template the loader finds, rendered into `out`. */
@@ -105,9 +115,10 @@ export class Rt implements FilterContext {
     return v;
   }
 
-  /** Is a name a caller variable (not a global)? For Ansible's single-variable shortcut. */
-  hasVariable(name: string): boolean {
-    return readScope(this.scope, name) !== undefined;
+  /** A caller variable as written (before lazy templating), undefined when there is none. */
+  rawVariable(name: string): unknown {
+    if (this.scope instanceof Resolver && this.scope.raw) return this.scope.raw(name);
+    return readScope(this.scope, name);
   }
 
   own<T>(v: T): T {
@@ -121,7 +132,9 @@ export class Rt implements FilterContext {
   /** Enter a macro call / recursive loop level (bounded). */
   enter(): void {
     if (++this.depth > LIMITS.maxDepth)
-      throw new JinjaRuntimeError(`maximum recursion depth exceeded (certfleet's limit is ${LIMITS.maxDepth} nested macro calls)`);
+      throw new JinjaRuntimeError(
+        `maximum recursion depth exceeded (certfleet's limit is ${LIMITS.maxDepth} nested macro calls)`,
+      );
   }
   leave(): void {
     this.depth--;

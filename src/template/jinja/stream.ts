@@ -70,7 +70,12 @@ function intValue(raw: string): number | bigint {
 export function toTokens(raw: RawToken[], rawStrings: (t: RawToken) => boolean): Token[] {
   const out: Token[] = [];
   for (const t of raw) {
-    if (t.type === 'whitespace' || t.type === 'comment' || t.type === 'comment_begin' || t.type === 'comment_end')
+    if (
+      t.type === 'whitespace' ||
+      t.type === 'comment' ||
+      t.type === 'comment_begin' ||
+      t.type === 'comment_end'
+    )
       continue;
     if (t.type === 'raw_begin' || t.type === 'raw_end') continue;
     let value: unknown = t.value;
@@ -83,7 +88,12 @@ export function toTokens(raw: RawToken[], rawStrings: (t: RawToken) => boolean):
     else if (type === 'operator') type = t.value;
     out.push({ type, raw: t.value, value, pos: t.pos });
   }
-  out.push({ type: 'eof', raw: '', value: '', pos: raw.length ? raw[raw.length - 1].pos + raw[raw.length - 1].value.length : 0 });
+  out.push({
+    type: 'eof',
+    raw: '',
+    value: '',
+    pos: raw.length ? raw[raw.length - 1].pos + raw[raw.length - 1].value.length : 0,
+  });
   return out;
 }
 

@@ -80,9 +80,9 @@ export class CompiledTemplate {
   evaluate(scope: Scope): unknown {
     const c = this.core;
     if (!c.possiblyTemplate) return c.source;
-    const rt = new Rt(c.env, scope, includer(c.env));
-    if (c.singleVar !== undefined && rt.hasVariable(c.singleVar)) {
-      const v = rt.resolve(c.singleVar);
+    const rt = new Rt(c.env, scope, includer(c.env), true);
+    if (c.singleVar !== undefined) {
+      const v = rt.rawVariable(c.singleVar);
       if (isNumber(v) || v === null) return v;
     }
     const out = concatEval(this.run(scope, rt));
@@ -106,7 +106,8 @@ export class CompiledTemplate {
       this.core.root(rt, new Frame(null), out);
     } catch (e) {
       if (e instanceof JinjaRuntimeError) throw e.locate(this.origin);
-      if (e instanceof RangeError) throw new JinjaRuntimeError(`template too deep or too large: ${e.message}`);
+      if (e instanceof RangeError)
+        throw new JinjaRuntimeError(`template too deep or too large: ${e.message}`);
       throw e;
     }
     return out;
@@ -120,7 +121,13 @@ export class CompiledTemplate {
 }
 
 function newCtx(env: Environment, src: string): StmtCtx {
-  return { env, used: { filters: new Set(), tests: new Set(), variables: new Set() }, locals: [new Set()], src, stringFilters: env.stringFilters };
+  return {
+    env,
+    used: { filters: new Set(), tests: new Set(), variables: new Set() },
+    locals: [new Set()],
+    src,
+    stringFilters: env.stringFilters,
+  };
 }
 
 function buildCore(source: string, mode: 'value' | 'file', lex: LexOptions, env: Environment): Core {
@@ -131,10 +138,14 @@ function buildCore(source: string, mode: 'value' | 'file', lex: LexOptions, env:
     src = escapeBackslashes(raw);
     raw = tokenize(src, options);
   }
-  const body: Stmt[] = parseTemplate(toTokens(raw, () => false), src);
+  const body: Stmt[] = parseTemplate(
+    toTokens(raw, () => false),
+    src,
+  );
   const ctx = newCtx(env, src);
   const root = compileBody(body, ctx);
-  const single = /^\{\{\s*(\w*)\s*\}\}$/.exec(source)?.[1];
+  // Ansible's SINGLE_VAR regex; Python's `$` also matches before a final newline
+  const single = /^\{\{\s*(\w*)\s*\}\}\n?$/.exec(source)?.[1];
   return {
     root,
     used: ctx.used,
@@ -158,10 +169,18 @@ function includer(env: Environment): (name: string) => ExecFn | undefined {
  * Compile a template text. Syntax errors, unknown filters and unknown tests throw
  * JinjaSyntaxError with the position mapped through `origin`.
  */
-export function compileTemplate(source: string, origin?: Origin, opts: TemplateOptions = {}): CompiledTemplate {
+export function compileTemplate(
+  source: string,
+  origin?: Origin,
+  opts: TemplateOptions = {},
+): CompiledTemplate {
   const env = opts.env ?? defaultEnvironment();
   const mode = opts.mode ?? 'value';
-  const lex: LexOptions = { trimBlocks: opts.trimBlocks ?? true, lstripBlocks: opts.lstripBlocks ?? false, keepTrailingNewline: false };
+  const lex: LexOptions = {
+    trimBlocks: opts.trimBlocks ?? true,
+    lstripBlocks: opts.lstripBlocks ?? false,
+    keepTrailingNewline: false,
+  };
   const key = `${env.id}\0${mode}\0${lex.trimBlocks ? 1 : 0}${lex.lstripBlocks ? 1 : 0}\0${source}`;
   let core = cache.get(key);
   if (!core) {
@@ -220,7 +239,11 @@ const PREFIX = '{% if ';
  * Compile a bare expression as Ansible evaluates a conditional (`{% if EXPR %}`: no inline
  * if-else at the top level, Python literals, tests, filters).
  */
-export function compileExpression(expr: string, origin?: Origin, opts: { env?: Environment } = {}): CompiledExpression {
+export function compileExpression(
+  expr: string,
+  origin?: Origin,
+  opts: { env?: Environment } = {},
+): CompiledExpression {
   const env = opts.env ?? defaultEnvironment();
   const key = `${env.id}\0${expr}`;
   let hit = exprCache.get(key);
@@ -248,4 +271,3 @@ export function compileExpression(expr: string, origin?: Origin, opts: { env?: E
   }
   return new CompiledExpression(hit.fn, hit.used, expr, env, origin);
 }
-

@@ -27,13 +27,20 @@ function changed(v: unknown): boolean {
   if (!isMapping(v)) throw new JinjaRuntimeError("The 'changed' test expects a dictionary");
   if (dictHas(v, 'changed')) return truthy(dictGet(v, 'changed'));
   const rs = dictGet(v, 'results');
-  if (Array.isArray(rs) && isMapping(rs[0])) return rs.some((r) => isMapping(r) && truthy(dictGet(r, 'changed') ?? false));
+  if (Array.isArray(rs) && isMapping(rs[0]))
+    return rs.some((r) => isMapping(r) && truthy(dictGet(r, 'changed') ?? false));
   return false;
 }
 
 function regexTest(kind: 'match' | 'search' | 'fullmatch'): TestFn {
   return (v, a, kw) => {
-    const [pattern, ic, ml, mt] = bindArgs(kind, ['pattern', 'ignorecase', 'multiline', 'match_type'], 0, a, kw);
+    const [pattern, ic, ml, mt] = bindArgs(
+      kind,
+      ['pattern', 'ignorecase', 'multiline', 'match_type'],
+      0,
+      a,
+      kw,
+    );
     const text = pyStr(def(v));
     const type = mt === undefined ? kind : pyStr(mt);
     const flags = (truthy(ic ?? false) ? 'i' : '') + (truthy(ml ?? false) ? 'm' : '');
@@ -53,7 +60,10 @@ function subset(a: unknown, b: unknown): boolean {
   return x.every((e) => y.some((f) => pyEq(e, f)));
 }
 
-const cmp = (op: string): TestFn => (v, a) => compare(op, v, a[0]);
+const cmp =
+  (op: string): TestFn =>
+  (v, a) =>
+    compare(op, v, a[0]);
 
 /** All built-in tests. */
 export const TESTS: Record<string, TestFn> = {
@@ -137,7 +147,14 @@ const BOOL_FALSE = ['n', 'no', 'off', '0', 'false', 'f'];
 function convertBool(v: unknown, on: unknown): unknown {
   if (on !== true) return v;
   if (typeof v === 'boolean') return v;
-  const s = typeof v === 'string' ? v.toLowerCase().trim() : isInt(v) ? String(v) : isFloat(v) ? String(toNum(v)) : undefined;
+  const s =
+    typeof v === 'string'
+      ? v.toLowerCase().trim()
+      : isInt(v)
+        ? String(v)
+        : isFloat(v)
+          ? String(toNum(v))
+          : undefined;
   if (s === undefined) return v;
   if (BOOL_TRUE.includes(s) || s === '1.0') return true;
   if (BOOL_FALSE.includes(s) || s === '0.0') return false;

@@ -7,7 +7,22 @@ import { bindArgs, type Kwargs } from './callable.js';
 import { JinjaRuntimeError } from './errors.js';
 import { pyStr } from './pystr.js';
 
-const OPS: Record<string, string> = { '==': 'eq', '=': 'eq', eq: 'eq', '<': 'lt', lt: 'lt', '<=': 'le', le: 'le', '>': 'gt', gt: 'gt', '>=': 'ge', ge: 'ge', '!=': 'ne', '<>': 'ne', ne: 'ne' };
+const OPS: Record<string, string> = {
+  '==': 'eq',
+  '=': 'eq',
+  eq: 'eq',
+  '<': 'lt',
+  lt: 'lt',
+  '<=': 'le',
+  le: 'le',
+  '>': 'gt',
+  gt: 'gt',
+  '>=': 'ge',
+  ge: 'ge',
+  '!=': 'ne',
+  '<>': 'ne',
+  ne: 'ne',
+};
 
 type Part = number | string;
 
@@ -30,7 +45,9 @@ function cmpParts(a: Part[], b: Part[]): number {
     const x = a[i];
     const y = b[i];
     if (typeof x !== typeof y)
-      throw new JinjaRuntimeError(`Version comparison failed: '<' not supported between instances of '${typeof x === 'number' ? 'int' : 'str'}' and '${typeof y === 'number' ? 'int' : 'str'}'`);
+      throw new JinjaRuntimeError(
+        `Version comparison failed: '<' not supported between instances of '${typeof x === 'number' ? 'int' : 'str'}' and '${typeof y === 'number' ? 'int' : 'str'}'`,
+      );
     if (x < y) return -1;
     if (x > y) return 1;
   }
@@ -39,15 +56,26 @@ function cmpParts(a: Part[], b: Part[]): number {
 
 /** version_compare(value, version, operator='eq', strict=None, version_type=None) */
 export function versionCompare(value: unknown, a: unknown[], kw: Kwargs): boolean {
-  const [version, op, isStrict, type] = bindArgs('version', ['version', 'operator', 'strict', 'version_type'], 1, a, kw);
+  const [version, op, isStrict, type] = bindArgs(
+    'version',
+    ['version', 'operator', 'strict', 'version_type'],
+    1,
+    a,
+    kw,
+  );
   if (isStrict !== undefined && isStrict !== null && type !== undefined && type !== null)
     throw new JinjaRuntimeError("Cannot specify both 'strict' and 'version_type'");
   if (!value && value !== 0) throw new JinjaRuntimeError('Input version value cannot be empty');
-  if (!version && version !== 0) throw new JinjaRuntimeError('Version parameter to compare against cannot be empty');
+  if (!version && version !== 0)
+    throw new JinjaRuntimeError('Version parameter to compare against cannot be empty');
   const t = type === undefined || type === null ? (isStrict === true ? 'strict' : 'loose') : pyStr(type);
-  if (t !== 'loose' && t !== 'strict') throw new JinjaRuntimeError(`version_type '${t}' is not supported by certfleet`);
+  if (t !== 'loose' && t !== 'strict')
+    throw new JinjaRuntimeError(`version_type '${t}' is not supported by certfleet`);
   const o = OPS[op === undefined ? 'eq' : pyStr(op)];
-  if (!o) throw new JinjaRuntimeError(`Invalid operator type (${pyStr(op)}). Must be one of '==', '=', 'eq', '<', 'lt', '<=', 'le', '>', 'gt', '>=', 'ge', '!=', '<>', 'ne'`);
+  if (!o)
+    throw new JinjaRuntimeError(
+      `Invalid operator type (${pyStr(op)}). Must be one of '==', '=', 'eq', '<', 'lt', '<=', 'le', '>', 'gt', '>=', 'ge', '!=', '<>', 'ne'`,
+    );
   const parse = t === 'strict' ? strict : loose;
   const c = cmpParts(parse(pyStr(value)), parse(pyStr(version)));
   return { eq: c === 0, ne: c !== 0, lt: c < 0, le: c <= 0, gt: c > 0, ge: c >= 0 }[o]!;

@@ -19,7 +19,10 @@ export interface YamlOptions {
   explicitStart: boolean;
 }
 
-type Node = { k: 'scalar'; v: string; plainOk: boolean } | { k: 'seq'; items: Node[]; flow: boolean } | { k: 'map'; items: [Node, Node][]; flow: boolean };
+type Node =
+  | { k: 'scalar'; v: string; plainOk: boolean }
+  | { k: 'seq'; items: Node[]; flow: boolean }
+  | { k: 'map'; items: [Node, Node][]; flow: boolean };
 
 const IMPLICIT = [
   /^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/,
@@ -34,10 +37,17 @@ const IMPLICIT = [
 function represent(v: unknown, o: YamlOptions): Node {
   if (v === null) return { k: 'scalar', v: 'null', plainOk: true };
   if (typeof v === 'boolean') return { k: 'scalar', v: v ? 'true' : 'false', plainOk: true };
-  if (typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v))) return { k: 'scalar', v: String(v), plainOk: true };
+  if (typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v)))
+    return { k: 'scalar', v: String(v), plainOk: true };
   if (typeof v === 'number' || v instanceof PyFloat) {
     const x = Number(v);
-    let s = Number.isNaN(x) ? '.nan' : x === Infinity ? '.inf' : x === -Infinity ? '-.inf' : floatRepr(x).toLowerCase();
+    let s = Number.isNaN(x)
+      ? '.nan'
+      : x === Infinity
+        ? '.inf'
+        : x === -Infinity
+          ? '-.inf'
+          : floatRepr(x).toLowerCase();
     if (!s.includes('.') && s.includes('e')) s = s.replace('e', '.0e');
     return { k: 'scalar', v: s, plainOk: true };
   }
@@ -106,7 +116,12 @@ function analyze(s: string): Analysis {
     if (BREAKS.includes(c)) lineBreaks = true;
     const cp = c.codePointAt(0)!;
     if (!(c === '\n' || (cp >= 0x20 && cp <= 0x7e))) {
-      const uni = (cp === 0x85 || (cp >= 0xa0 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp < 0x10ffff)) && cp !== 0xfeff;
+      const uni =
+        (cp === 0x85 ||
+          (cp >= 0xa0 && cp <= 0xd7ff) ||
+          (cp >= 0xe000 && cp <= 0xfffd) ||
+          (cp >= 0x10000 && cp < 0x10ffff)) &&
+        cp !== 0xfeff;
       if (!uni) special = true;
     }
     if (c === ' ') {
@@ -136,7 +151,23 @@ function analyze(s: string): Analysis {
   return { empty: false, multiline: lineBreaks, flowPlain, blockPlain, single };
 }
 
-const ESC: Record<string, string> = { '\0': '0', '\x07': 'a', '\b': 'b', '\t': 't', '\n': 'n', '\v': 'v', '\f': 'f', '\r': 'r', '\x1b': 'e', '"': '"', '\\': '\\', '\x85': 'N', '\xa0': '_', '\u2028': 'L', '\u2029': 'P' };
+const ESC: Record<string, string> = {
+  '\0': '0',
+  '\x07': 'a',
+  '\b': 'b',
+  '\t': 't',
+  '\n': 'n',
+  '\v': 'v',
+  '\f': 'f',
+  '\r': 'r',
+  '\x1b': 'e',
+  '"': '"',
+  '\\': '\\',
+  '\x85': 'N',
+  '\xa0': '_',
+  '\u2028': 'L',
+  '\u2029': 'P',
+};
 
 class Emitter {
   out = '';
@@ -161,7 +192,8 @@ class Emitter {
   }
   writeIndent(): void {
     const indent = this.indent ?? 0;
-    if (!this.indention || this.column > indent || (this.column === indent && !this.whitespace)) this.lineBreak();
+    if (!this.indention || this.column > indent || (this.column === indent && !this.whitespace))
+      this.lineBreak();
     if (this.column < indent) {
       this.whitespace = true;
       this.out += ' '.repeat(indent - this.column);
@@ -199,7 +231,8 @@ class Emitter {
     const a = analyze(n.v);
     const split = !ctx.key;
     let style: string;
-    if (n.plainOk && !(ctx.key && (a.empty || a.multiline)) && (this.flowLevel ? a.flowPlain : a.blockPlain)) style = '';
+    if (n.plainOk && !(ctx.key && (a.empty || a.multiline)) && (this.flowLevel ? a.flowPlain : a.blockPlain))
+      style = '';
     else if (a.single && !(ctx.key && a.multiline)) style = "'";
     else style = '"';
     if (style === '') this.plain(n.v, split, ctx.root === true);
@@ -243,7 +276,8 @@ class Emitter {
       const ch = end < text.length ? text[end] : null;
       if (spaces) {
         if (ch === null || ch !== ' ') {
-          if (start + 1 === end && this.column > this.o.width && split && start !== 0 && end !== text.length) this.writeIndent();
+          if (start + 1 === end && this.column > this.o.width && split && start !== 0 && end !== text.length)
+            this.writeIndent();
           else this.write(text.slice(start, end));
           start = end;
         }
@@ -285,18 +319,38 @@ class Emitter {
     for (let end = 0; end <= t.length; end++) {
       const ch = end < t.length ? t[end] : null;
       const cp = ch === null ? 0 : ch.codePointAt(0)!;
-      if (ch === null || '"\\\x85\u2028\u2029\ufeff'.includes(ch) || !((cp >= 0x20 && cp <= 0x7e) || (cp >= 0xa0 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || cp >= 0x10000)) {
+      if (
+        ch === null ||
+        '"\\\x85\u2028\u2029\ufeff'.includes(ch) ||
+        !(
+          (cp >= 0x20 && cp <= 0x7e) ||
+          (cp >= 0xa0 && cp <= 0xd7ff) ||
+          (cp >= 0xe000 && cp <= 0xfffd) ||
+          cp >= 0x10000
+        )
+      ) {
         if (start < end) {
           this.write(t.slice(start, end).join(''));
           start = end;
         }
         if (ch !== null) {
-          const e = ESC[ch] !== undefined ? `\\${ESC[ch]}` : cp <= 0xff ? `\\x${cp.toString(16).toUpperCase().padStart(2, '0')}` : `\\u${cp.toString(16).toUpperCase().padStart(4, '0')}`;
+          const e =
+            ESC[ch] !== undefined
+              ? `\\${ESC[ch]}`
+              : cp <= 0xff
+                ? `\\x${cp.toString(16).toUpperCase().padStart(2, '0')}`
+                : `\\u${cp.toString(16).toUpperCase().padStart(4, '0')}`;
           this.write(e);
           start = end + 1;
         }
       }
-      if (end > 0 && end < t.length - 1 && (ch === ' ' || start >= end) && this.column + (end - start) > this.o.width && split) {
+      if (
+        end > 0 &&
+        end < t.length - 1 &&
+        (ch === ' ' || start >= end) &&
+        this.column + (end - start) > this.o.width &&
+        split
+      ) {
         const data = `${t.slice(start, end).join('')}\\`;
         if (start < end) start = end;
         this.write(data);
@@ -381,9 +435,5 @@ export function yamlDump(v: unknown, o: YamlOptions): string {
   }
   e.node(root, { root: true });
   e.writeIndent();
-  if (e.openEnded) {
-    e.indicator('...', true);
-    e.writeIndent();
-  }
   return e.out;
 }

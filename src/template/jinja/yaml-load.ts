@@ -7,14 +7,21 @@ import { Document, isMap, isScalar, isSeq, parseAllDocuments, type Node } from '
 import { JinjaRuntimeError } from './errors.js';
 import { mkFloat, newDict } from './values.js';
 
+const PY_BOOL = /^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/;
+
 function convert(n: Node | null | undefined): unknown {
   if (!n) return null;
   if (isMap(n)) return newDict(n.items.map((p) => [convert(p.key as Node), convert(p.value as Node)]));
   if (isSeq(n)) return n.items.map((x) => convert(x as Node));
   if (isScalar(n)) {
     const v = n.value;
-    if (v instanceof Date) throw new JinjaRuntimeError('from_yaml: YAML dates (datetime.date in Python) are not supported');
-    if (typeof v === 'number' && n.type === 'PLAIN' && /[.eE]|inf|nan/i.test(String(n.source ?? ''))) return mkFloat(v);
+    if (v instanceof Date)
+      throw new JinjaRuntimeError('from_yaml: YAML dates (datetime.date in Python) are not supported');
+    // PyYAML's YAML 1.1 booleans are yes/no/true/false/on/off only (not y/n)
+    if (typeof v === 'boolean' && n.type === 'PLAIN' && !PY_BOOL.test(String(n.source)))
+      return String(n.source);
+    if (typeof v === 'number' && n.type === 'PLAIN' && /[.eE]|inf|nan/i.test(String(n.source ?? '')))
+      return mkFloat(v);
     return v === undefined ? null : v;
   }
   throw new JinjaRuntimeError('from_yaml: unsupported YAML node (aliases and tags are not supported)');
@@ -23,7 +30,8 @@ function convert(n: Node | null | undefined): unknown {
 function docs(text: string): Document[] {
   const all = parseAllDocuments(text, { version: '1.1', uniqueKeys: false });
   if (!Array.isArray(all)) return [];
-  for (const d of all) if (d.errors.length) throw new JinjaRuntimeError(`from_yaml: ${d.errors[0].message.split('\n')[0]}`);
+  for (const d of all)
+    if (d.errors.length) throw new JinjaRuntimeError(`from_yaml: ${d.errors[0].message.split('\n')[0]}`);
   return all;
 }
 

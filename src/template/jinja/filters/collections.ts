@@ -10,7 +10,18 @@ import { JinjaRuntimeError } from '../errors.js';
 import { LIMITS } from '../limits.js';
 import { contains, iterate, pyEq } from '../ops.js';
 import { pyRepr, pyStr } from '../pystr.js';
-import { JinjaUndefined, dictEntries, dictGet, dictHas, isMapping, isTuple, newDict, toNum, tuple, type PyDict } from '../values.js';
+import {
+  JinjaUndefined,
+  dictEntries,
+  dictGet,
+  dictHas,
+  isMapping,
+  isTuple,
+  newDict,
+  toNum,
+  tuple,
+  type PyDict,
+} from '../values.js';
 import { ansibleUnique } from './sequences.js';
 
 function mergeHash(x: PyDict, y: PyDict, recursive: boolean, listMerge: string): Map<unknown, unknown> {
@@ -53,10 +64,14 @@ function flatten(list: unknown[], levels: number | undefined, skipNulls: boolean
 
 function listOf(v: unknown, name: string): unknown[] {
   if (!Array.isArray(v)) {
-    if (typeof v === 'string') throw new JinjaRuntimeError(`${name} of strings gives a Python set, which certfleet does not represent`);
+    if (typeof v === 'string')
+      throw new JinjaRuntimeError(
+        `${name} of strings gives a Python set, which certfleet does not represent`,
+      );
     return iterate(v);
   }
-  if (isTuple(v)) throw new JinjaRuntimeError(`${name} of tuples gives a Python set, which certfleet does not represent`);
+  if (isTuple(v))
+    throw new JinjaRuntimeError(`${name} of tuples gives a Python set, which certfleet does not represent`);
   return v;
 }
 
@@ -95,14 +110,20 @@ function combinations(pool: unknown[], r: number): unknown[] {
 
 function zipLists(v: unknown, a: unknown[], longest: boolean, fill: unknown): unknown[] {
   const lists = [v, ...a].map(iterate);
-  const n = lists.length ? (longest ? Math.max(...lists.map((l) => l.length)) : Math.min(...lists.map((l) => l.length))) : 0;
+  const n = lists.length
+    ? longest
+      ? Math.max(...lists.map((l) => l.length))
+      : Math.min(...lists.map((l) => l.length))
+    : 0;
   const out: unknown[] = [];
   for (let i = 0; i < n; i++) out.push(tuple(lists.map((l) => (i < l.length ? l[i] : fill))));
   return out;
 }
 
 const kwOnly = (kw: Kwargs, allowed: string[]): void => {
-  for (const k of Object.keys(kw)) if (!allowed.includes(k)) throw new JinjaRuntimeError(`'${allowed.join("' and '")}' are the only valid keyword arguments`);
+  for (const k of Object.keys(kw))
+    if (!allowed.includes(k))
+      throw new JinjaRuntimeError(`'${allowed.join("' and '")}' are the only valid keyword arguments`);
 };
 
 /** Collection filters by name. */
@@ -112,36 +133,54 @@ export const COLLECTION_FILTERS: Record<string, FilterSpec> = {
       kwOnly(kw, ['recursive', 'list_merge']);
       const listMerge = kw.list_merge === undefined ? 'replace' : pyStr(kw.list_merge);
       if (!['replace', 'keep', 'append', 'prepend', 'append_rp', 'prepend_rp'].includes(listMerge))
-        throw new JinjaRuntimeError("merge_hash: 'list_merge' argument can only be equal to 'replace', 'keep', 'append', 'prepend', 'append_rp' or 'prepend_rp'");
+        throw new JinjaRuntimeError(
+          "merge_hash: 'list_merge' argument can only be equal to 'replace', 'keep', 'append', 'prepend', 'append_rp' or 'prepend_rp'",
+        );
       const dicts = flatten([v, ...a], 1, false);
       for (const d of dicts) {
         if (d instanceof JinjaUndefined) d.fail();
-        if (!isMapping(d)) throw new JinjaRuntimeError(`failed to combine variables, expected dicts but got a '${typeof d === 'string' ? 'str' : Array.isArray(d) ? 'list' : 'value'}'`);
+        if (!isMapping(d))
+          throw new JinjaRuntimeError(
+            `failed to combine variables, expected dicts but got a '${typeof d === 'string' ? 'str' : Array.isArray(d) ? 'list' : 'value'}'`,
+          );
       }
       if (dicts.length === 1) return dicts[0];
       let result = dicts[dicts.length - 1] as PyDict;
-      for (let i = dicts.length - 2; i >= 0; i--) result = mergeHash(dicts[i] as PyDict, result, kw.recursive === true, listMerge);
+      for (let i = dicts.length - 2; i >= 0; i--)
+        result = mergeHash(dicts[i] as PyDict, result, kw.recursive === true, listMerge);
       return result;
     },
   },
   dict2items: {
     fn: (v, a, kw) => {
       const [kn, vn] = bindArgs('dict2items', ['key_name', 'value_name'], 0, a, kw);
-      if (!isMapping(v)) throw new JinjaRuntimeError(`dict2items requires a dictionary, got ${pyRepr(v)} instead.`);
-      return dictEntries(v).map(([k, x]) => newDict([[kn ?? 'key', k], [vn ?? 'value', x]]));
+      if (!isMapping(v))
+        throw new JinjaRuntimeError(`dict2items requires a dictionary, got ${pyRepr(v)} instead.`);
+      return dictEntries(v).map(([k, x]) =>
+        newDict([
+          [kn ?? 'key', k],
+          [vn ?? 'value', x],
+        ]),
+      );
     },
   },
   items2dict: {
     fn: (v, a, kw) => {
       const [kn, vn] = bindArgs('items2dict', ['key_name', 'value_name'], 0, a, kw);
-      if (!Array.isArray(v)) throw new JinjaRuntimeError(`items2dict requires a list, got ${pyRepr(v)} instead.`);
+      if (!Array.isArray(v))
+        throw new JinjaRuntimeError(`items2dict requires a list, got ${pyRepr(v)} instead.`);
       const k = kn ?? 'key';
       const n = vn ?? 'value';
       return newDict(
         v.map((item) => {
-          if (!isMapping(item)) throw new JinjaRuntimeError(`items2dict requires a list of dictionaries, got ${pyRepr(v)} instead.`);
+          if (!isMapping(item))
+            throw new JinjaRuntimeError(
+              `items2dict requires a list of dictionaries, got ${pyRepr(v)} instead.`,
+            );
           if (!dictHas(item, k) || !dictHas(item, n))
-            throw new JinjaRuntimeError(`items2dict requires each dictionary in the list to contain the keys '${pyStr(k)}' and '${pyStr(n)}', got ${pyRepr(v)} instead.`);
+            throw new JinjaRuntimeError(
+              `items2dict requires each dictionary in the list to contain the keys '${pyStr(k)}' and '${pyStr(n)}', got ${pyRepr(v)} instead.`,
+            );
           return [dictGet(item, k), dictGet(item, n)];
         }),
       );
@@ -150,7 +189,11 @@ export const COLLECTION_FILTERS: Record<string, FilterSpec> = {
   flatten: {
     fn: (v, a, kw) => {
       const [levels, skip] = bindArgs('flatten', ['levels', 'skip_nulls'], 0, a, kw);
-      return flatten(iterate(v), levels === undefined || levels === null ? undefined : toNum(levels), skip !== false);
+      return flatten(
+        iterate(v),
+        levels === undefined || levels === null ? undefined : toNum(levels),
+        skip !== false,
+      );
     },
   },
   subelements: {
@@ -163,7 +206,10 @@ export const COLLECTION_FILTERS: Record<string, FilterSpec> = {
       for (const el of elements) {
         let values: unknown = el;
         for (const k of keys) {
-          if (!isMapping(values)) throw new JinjaRuntimeError(`the key ${pyStr(k)} should point to a dictionary, got '${pyStr(values)}'`);
+          if (!isMapping(values))
+            throw new JinjaRuntimeError(
+              `the key ${pyStr(k)} should point to a dictionary, got '${pyStr(values)}'`,
+            );
           if (!dictHas(values, k)) {
             if (skipMissing === true) {
               values = [];
@@ -173,7 +219,10 @@ export const COLLECTION_FILTERS: Record<string, FilterSpec> = {
           }
           values = dictGet(values, k);
         }
-        if (!Array.isArray(values) || isTuple(values)) throw new JinjaRuntimeError(`the key ${pyRepr(keys[keys.length - 1])} should point to a list, got ${pyRepr(values)}`);
+        if (!Array.isArray(values) || isTuple(values))
+          throw new JinjaRuntimeError(
+            `the key ${pyRepr(keys[keys.length - 1])} should point to a list, got ${pyRepr(values)}`,
+          );
         for (const x of values) out.push(tuple([el, x]));
       }
       return out;
@@ -183,7 +232,8 @@ export const COLLECTION_FILTERS: Record<string, FilterSpec> = {
     fn: (v, a, kw) => {
       const [container, morekeys] = bindArgs('extract', ['container', 'morekeys'], 1, a, kw);
       let value = getItem(container, v);
-      const keys = morekeys === undefined || morekeys === null ? [] : Array.isArray(morekeys) ? morekeys : [morekeys];
+      const keys =
+        morekeys === undefined || morekeys === null ? [] : Array.isArray(morekeys) ? morekeys : [morekeys];
       for (const k of keys) value = getItem(value, k);
       return value;
     },
@@ -210,20 +260,32 @@ export const COLLECTION_FILTERS: Record<string, FilterSpec> = {
   intersect: {
     fn: (v, a) => {
       const b = listOf(a[0], 'intersect');
-      return ansibleUnique(listOf(v, 'intersect').filter((x) => contains(b, x)), true, undefined);
+      return ansibleUnique(
+        listOf(v, 'intersect').filter((x) => contains(b, x)),
+        true,
+        undefined,
+      );
     },
   },
   difference: {
     fn: (v, a) => {
       const b = listOf(a[0], 'difference');
-      return ansibleUnique(listOf(v, 'difference').filter((x) => !contains(b, x)), true, undefined);
+      return ansibleUnique(
+        listOf(v, 'difference').filter((x) => !contains(b, x)),
+        true,
+        undefined,
+      );
     },
   },
   symmetric_difference: {
     fn: (v, a) => {
       const x = listOf(v, 'symmetric_difference');
       const y = listOf(a[0], 'symmetric_difference');
-      const isect = ansibleUnique(x.filter((z) => contains(y, z)), true, undefined);
+      const isect = ansibleUnique(
+        x.filter((z) => contains(y, z)),
+        true,
+        undefined,
+      );
       return ansibleUnique([...x, ...y], true, undefined).filter((z) => !contains(isect, z));
     },
   },

@@ -46,7 +46,8 @@ function urlsplit(url: string): Map<unknown, unknown> {
   const hm = /^(\[[^\]]*\]|[^:]*)(?::(.*))?$/.exec(hostport)!;
   const host = hm[1] ? hm[1].replace(/^\[|\]$/g, '').toLowerCase() : null;
   const port = hm[2] ? Number(hm[2]) : null;
-  if (hm[2] && !/^\d+$/.test(hm[2])) throw new JinjaRuntimeError(`Port could not be cast to integer value as '${hm[2]}'`);
+  if (hm[2] && !/^\d+$/.test(hm[2]))
+    throw new JinjaRuntimeError(`Port could not be cast to integer value as '${hm[2]}'`);
   return newDict([
     ['fragment', m[5] ?? ''],
     ['hostname', host],
@@ -84,4 +85,3 @@ export const PATH_FILTERS: Record<string, FilterSpec> = {
     },
   },
 };
-

@@ -9,13 +9,27 @@ import type { FilterContext, FilterSpec } from '../environment.js';
 import { JinjaRuntimeError } from '../errors.js';
 import { binary, iterate, pyCmp, pyEq, truthy } from '../ops.js';
 import { pyStr } from '../pystr.js';
-import { JinjaUndefined, dictEntries, dictSize, isMapping, isTuple, namedTuple, toNum, tuple } from '../values.js';
+import {
+  JinjaUndefined,
+  dictEntries,
+  dictSize,
+  isMapping,
+  isTuple,
+  namedTuple,
+  toNum,
+  tuple,
+} from '../values.js';
 
 const s = pyStr;
 
 /** Jinja's make_attrgetter: `a.b.0` walks items; missing → `dflt` or undefined. */
 export function attrGetter(attribute: unknown, dflt?: unknown, lower = false): (v: unknown) => unknown {
-  const parts = attribute === undefined || attribute === null ? [] : typeof attribute === 'string' ? attribute.split('.') : [attribute];
+  const parts =
+    attribute === undefined || attribute === null
+      ? []
+      : typeof attribute === 'string'
+        ? attribute.split('.')
+        : [attribute];
   return (item) => {
     let v = item;
     for (const p of parts) v = getItem(v, typeof p === 'string' && /^\d+$/.test(p) ? Number(p) : p);
@@ -53,9 +67,12 @@ function hashable(v: unknown): boolean {
 
 /** Ansible's unique: Jinja's (case-insensitive by default), or equality-based for unhashable items. */
 export function ansibleUnique(list: unknown[], caseSensitive: unknown, attribute: unknown): unknown[] {
-  if (list.every((x) => hashable(attrGetter(attribute)(x)))) return uniq(list, sortKey(caseSensitive === true, attribute));
+  if (list.every((x) => hashable(attrGetter(attribute)(x))))
+    return uniq(list, sortKey(caseSensitive === true, attribute));
   if (caseSensitive === false || attribute)
-    throw new JinjaRuntimeError("Jinja2's unique filter failed and we cannot fall back to Ansible's version as it does not support the parameters supplied");
+    throw new JinjaRuntimeError(
+      "Jinja2's unique filter failed and we cannot fall back to Ansible's version as it does not support the parameters supplied",
+    );
   return uniq(list, (x) => x);
 }
 
@@ -75,7 +92,14 @@ function callPred(ctx: FilterContext, a: unknown[], kw: Kwargs): (v: unknown) =>
   return (v) => ctx.test(s(name), v, rest, kw);
 }
 
-function selectLike(v: unknown, a: unknown[], kw: Kwargs, ctx: FilterContext, keep: boolean, attr: boolean): unknown[] {
+function selectLike(
+  v: unknown,
+  a: unknown[],
+  kw: Kwargs,
+  ctx: FilterContext,
+  keep: boolean,
+  attr: boolean,
+): unknown[] {
   const list = items(v);
   if (attr) {
     if (!a.length) throw new JinjaRuntimeError('Missing parameter for attribute name');
@@ -122,14 +146,15 @@ function sortFilter(v: unknown, a: unknown[], kw: Kwargs): unknown[] {
   const [reverse, cs, attribute] = bindArgs('sort', ['reverse', 'case_sensitive', 'attribute'], 0, a, kw);
   const attrs = typeof attribute === 'string' ? attribute.split(',').map((x) => x.trim()) : [attribute];
   const keys = attrs.map((x) => sortKey(cs, x));
-  const out = [...items(v)].sort((x, y) => {
+  // Python's sorted(reverse=True) keeps equal items in their original order: negate, don't reverse
+  const sign = truthy(reverse ?? false) ? -1 : 1;
+  return [...items(v)].sort((x, y) => {
     for (const k of keys) {
       const c = pyCmp(k(x), k(y));
-      if (c) return c;
+      if (c) return c * sign;
     }
     return 0;
   });
-  return truthy(reverse ?? false) ? out.reverse() : out;
 }
 
 function dictsort(v: unknown, a: unknown[], kw: Kwargs): unknown[] {
@@ -138,8 +163,8 @@ function dictsort(v: unknown, a: unknown[], kw: Kwargs): unknown[] {
   const pos = by === 'value' ? 1 : by === undefined || by === 'key' ? 0 : -1;
   if (pos < 0) throw new JinjaRuntimeError('You can only sort by either "key" or "value"');
   const key = (x: unknown): unknown => (cs !== true && typeof x === 'string' ? x.toLowerCase() : x);
-  const out = dictEntries(v).sort((x, y) => pyCmp(key(pos ? x[1] : x[0]), key(pos ? y[1] : y[0])));
-  if (truthy(reverse ?? false)) out.reverse();
+  const sign = truthy(reverse ?? false) ? -1 : 1;
+  const out = dictEntries(v).sort((x, y) => sign * pyCmp(key(pos ? x[1] : x[0]), key(pos ? y[1] : y[0])));
   return out.map((e) => tuple(e));
 }
 
@@ -195,7 +220,9 @@ export const SEQUENCE_FILTERS: Record<string, FilterSpec> = {
     fn: (v, a, kw) => {
       const [d, attribute] = bindArgs('join', ['d', 'attribute'], 0, a, kw);
       const get = attrGetter(attribute);
-      return items(v).map((x) => s(get(x))).join(d === undefined ? '' : s(d));
+      return items(v)
+        .map((x) => s(get(x)))
+        .join(d === undefined ? '' : s(d));
     },
   },
   sort: { fn: sortFilter },
@@ -234,7 +261,9 @@ export const SEQUENCE_FILTERS: Record<string, FilterSpec> = {
       const name = s(a[0]);
       if (isMapping(v)) {
         const m = getAttr(new Map(), name);
-        return m instanceof JinjaUndefined ? new JinjaUndefined(`'dict object' has no attribute '${name}'`) : getAttr(v, name);
+        return m instanceof JinjaUndefined
+          ? new JinjaUndefined(`'dict object' has no attribute '${name}'`)
+          : getAttr(v, name);
       }
       return getAttr(v, name);
     },
@@ -254,5 +283,7 @@ export function pyLen(v: unknown): number {
   if (typeof v === 'string') return Array.from(v).length;
   if (Array.isArray(v)) return v.length;
   if (isMapping(v)) return dictSize(v);
-  throw new JinjaRuntimeError(`object of type '${v === null ? 'NoneType' : typeof v === 'boolean' ? 'bool' : typeof v === 'number' ? (Number.isInteger(v) ? 'int' : 'float') : 'object'}' has no len()`);
+  throw new JinjaRuntimeError(
+    `object of type '${v === null ? 'NoneType' : typeof v === 'boolean' ? 'bool' : typeof v === 'number' ? (Number.isInteger(v) ? 'int' : 'float') : 'object'}' has no len()`,
+  );
 }

@@ -13,7 +13,9 @@ import { yamlLoad, yamlLoadAll } from '../yaml-load.js';
 
 function jsonOpts(kw: Record<string, unknown>, nice: boolean): Parameters<typeof jsonDumps>[1] {
   for (const k of Object.keys(kw))
-    if (!['indent', 'sort_keys', 'separators', 'ensure_ascii', 'vault_to_text', 'preprocess_unsafe'].includes(k))
+    if (
+      !['indent', 'sort_keys', 'separators', 'ensure_ascii', 'vault_to_text', 'preprocess_unsafe'].includes(k)
+    )
       throw new JinjaRuntimeError(`to_json: unsupported argument '${k}'`);
   const sep = kw.separators as unknown[] | undefined;
   const indent = kw.indent ?? (nice ? 4 : undefined);
@@ -42,14 +44,19 @@ export const SERIALIZE_FILTERS: Record<string, FilterSpec> = {
   tojson: {
     fn: (v, a, kw) => {
       const [indent] = bindArgs('tojson', ['indent'], 0, a, kw);
-      const text = jsonDumps(v, { sortKeys: true, indent: indent === undefined || indent === null ? undefined : toNum(indent) });
+      const text = jsonDumps(v, {
+        sortKeys: true,
+        indent: indent === undefined || indent === null ? undefined : toNum(indent),
+      });
       return text.replace(/[<>&']/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
     },
   },
   to_yaml: {
     fn: (v, a, kw) => {
       const flow = kw.default_flow_style;
-      for (const k of Object.keys(kw)) if (!['default_flow_style', 'indent', 'width', 'sort_keys', 'explicit_start'].includes(k)) throw new JinjaRuntimeError(`to_yaml: unsupported argument '${k}'`);
+      for (const k of Object.keys(kw))
+        if (!['default_flow_style', 'indent', 'width', 'sort_keys', 'explicit_start'].includes(k))
+          throw new JinjaRuntimeError(`to_yaml: unsupported argument '${k}'`);
       if (a.length) throw new JinjaRuntimeError('to_yaml: positional arguments are not supported');
       return yamlDump(v, {
         flow: flow === undefined ? null : flow === null ? null : flow === true,
@@ -64,7 +71,9 @@ export const SERIALIZE_FILTERS: Record<string, FilterSpec> = {
   to_nice_yaml: {
     fn: (v, a, kw) => {
       const [indent] = bindArgs('to_nice_yaml', ['indent'], 0, a, {});
-      for (const k of Object.keys(kw)) if (!['indent', 'width', 'sort_keys', 'explicit_start'].includes(k)) throw new JinjaRuntimeError(`to_nice_yaml: unsupported argument '${k}'`);
+      for (const k of Object.keys(kw))
+        if (!['indent', 'width', 'sort_keys', 'explicit_start'].includes(k))
+          throw new JinjaRuntimeError(`to_nice_yaml: unsupported argument '${k}'`);
       const ind = kw.indent ?? indent;
       return yamlDump(v, {
         flow: false,

@@ -8,6 +8,8 @@ import { bindArgs } from '../callable.js';
 import type { FilterSpec } from '../environment.js';
 import { JinjaRuntimeError } from '../errors.js';
 import { STR_METHODS } from '../methods-str.js';
+import { pyRstrip } from '../lexer.js';
+import { strftime } from '../datetime.js';
 import { formatPercent } from '../printf.js';
 import { pyRegex, pyEscape, pySub } from '../pyregex.js';
 import { pyStr } from '../pystr.js';
@@ -34,7 +36,13 @@ function indent(v: unknown, a: unknown[], kw: Record<string, unknown>): string {
 }
 
 function truncate(v: unknown, a: unknown[], kw: Record<string, unknown>): string {
-  const [length, killwords, end, leeway] = bindArgs('truncate', ['length', 'killwords', 'end', 'leeway'], 0, a, kw);
+  const [length, killwords, end, leeway] = bindArgs(
+    'truncate',
+    ['length', 'killwords', 'end', 'leeway'],
+    0,
+    a,
+    kw,
+  );
   const str = s(v);
   const len = length === undefined ? 255 : toNum(length);
   const e = end === undefined ? '...' : s(end);
@@ -63,14 +71,23 @@ function regexFlags(kw: Record<string, unknown>, ic: unknown, ml: unknown): stri
 }
 
 function hash(algo: string, v: unknown): string {
-  const map: Record<string, string> = { sha1: 'sha1', md5: 'md5', sha256: 'sha256', sha512: 'sha512', sha224: 'sha224', sha384: 'sha384' };
+  const map: Record<string, string> = {
+    sha1: 'sha1',
+    md5: 'md5',
+    sha256: 'sha256',
+    sha512: 'sha512',
+    sha224: 'sha224',
+    sha384: 'sha384',
+  };
   if (!map[algo]) throw new JinjaRuntimeError(`unsupported hash type ${algo}`);
   return createHash(map[algo]).update(s(v), 'utf8').digest('hex');
 }
 
 function uuid5(name: string, ns = '361e6d51-faec-444a-9079-341386da8e2e'): string {
   const nsBytes = Buffer.from(ns.replace(/-/g, ''), 'hex');
-  const h = createHash('sha1').update(Buffer.concat([nsBytes, Buffer.from(name, 'utf8')])).digest();
+  const h = createHash('sha1')
+    .update(Buffer.concat([nsBytes, Buffer.from(name, 'utf8')]))
+    .digest();
   h[6] = (h[6] & 0x0f) | 0x50;
   h[8] = (h[8] & 0x3f) | 0x80;
   const x = h.subarray(0, 16).toString('hex');
@@ -89,6 +106,45 @@ function b64decode(v: unknown): string {
   }
 }
 
+const STYLES: Record<string, Record<string, string>> = {
+  plain: { decoration: '# ' },
+  erlang: { decoration: '% ' },
+  c: { decoration: '// ' },
+  cblock: { beginning: '/*', decoration: ' * ', end: ' */' },
+  xml: { beginning: '<!--', decoration: ' - ', end: '-->' },
+};
+
+/** Ansible's comment filter, step for step. */
+function comment(v: unknown, a: unknown[], kw: Record<string, unknown>): string {
+  if (typeof v !== 'string')
+    throw new JinjaRuntimeError(`'${v === null ? 'NoneType' : typeof v}' object has no attribute 'replace'`);
+  const style = a.length ? s(a[0]) : 'plain';
+  const sp = STYLES[style];
+  if (!sp) throw new JinjaRuntimeError(`KeyError: '${style}'`);
+  const pre = kw.decoration !== undefined ? s(kw.decoration) : sp.decoration;
+  const p: Record<string, string> = {
+    newline: '\n',
+    beginning: '',
+    prefix: pyRstrip(pre),
+    prefix_count: '1',
+    decoration: '',
+    postfix: pyRstrip(pre),
+    postfix_count: '1',
+    end: '',
+    ...sp,
+  };
+  for (const k of Object.keys(p)) if (kw[k] !== undefined) p[k] = s(kw[k]);
+  const nl = p.newline;
+  const begin = p.beginning ? `${p.beginning}${nl}` : '';
+  const prefix = p.prefix ? (p.prefix !== nl ? `${p.prefix}${nl}` : nl).repeat(Number(p.prefix_count)) : '';
+  const text = `${p.decoration}${v.split(nl).join(`${nl}${p.decoration}`)}`
+    .split(`${p.decoration}${nl}`)
+    .join(`${pyRstrip(p.decoration)}${nl}`);
+  const postfix = ['', ...Array.from({ length: Number(p.postfix_count) }, () => p.postfix)].join(nl);
+  const end = p.end ? `${nl}${p.end}` : '';
+  return begin + prefix + text + postfix + end;
+}
+
 /** Text filters by name. */
 export const STRING_FILTERS: Record<string, FilterSpec> = {
   lower: { fn: (v) => s(v).toLowerCase() },
@@ -104,7 +160,11 @@ export const STRING_FILTERS: Record<string, FilterSpec> = {
   replace: {
     fn: (v, a, kw) => {
       const [o, n, c] = bindArgs('replace', ['old', 'new', 'count'], 2, a, kw);
-      return STR_METHODS.replace(s(v), c === undefined || c === null ? [s(o), s(n)] : [s(o), s(n), c], Object.create(null));
+      return STR_METHODS.replace(
+        s(v),
+        c === undefined || c === null ? [s(o), s(n)] : [s(o), s(n), c],
+        Object.create(null),
+      );
     },
   },
   center: { fn: center },
@@ -113,7 +173,8 @@ export const STRING_FILTERS: Record<string, FilterSpec> = {
   truncate: { fn: truncate },
   format: {
     fn: (v, a, kw) => {
-      if (Object.keys(kw).length && a.length) throw new JinjaRuntimeError("can't handle positional and keyword arguments at the same time");
+      if (Object.keys(kw).length && a.length)
+        throw new JinjaRuntimeError("can't handle positional and keyword arguments at the same time");
       return formatPercent(s(v), Object.keys(kw).length ? new Map(Object.entries(kw)) : tuple([...a]), s);
     },
   },
@@ -121,7 +182,10 @@ export const STRING_FILTERS: Record<string, FilterSpec> = {
   quote: { fn: shellQuote },
   split: {
     fn: (v, a, kw) => {
-      if (typeof v !== 'string') throw new JinjaRuntimeError(`descriptor 'split' for 'str' objects doesn't apply to a '${typeof v}' object`);
+      if (typeof v !== 'string')
+        throw new JinjaRuntimeError(
+          `descriptor 'split' for 'str' objects doesn't apply to a '${typeof v}' object`,
+        );
       return STR_METHODS.split(v, a, kw);
     },
   },
@@ -134,14 +198,23 @@ export const STRING_FILTERS: Record<string, FilterSpec> = {
   to_uuid: { fn: (v, a) => uuid5(s(v), a.length ? s(a[0]).toLowerCase() : undefined) },
   urlencode: {
     fn: (v) => {
-      const enc = (x: unknown): string => encodeURIComponent(s(x)).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%2F/g, '/');
+      const enc = (x: unknown): string =>
+        encodeURIComponent(s(x))
+          .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+          .replace(/%2F/g, '/');
       if (isMapping(v)) throw new JinjaRuntimeError('urlencode of a mapping is not supported');
       return enc(v);
     },
   },
   regex_replace: {
     fn: (v, a, kw) => {
-      const [pattern, repl, ic, ml] = bindArgs('regex_replace', ['pattern', 'replacement', 'ignorecase', 'multiline'], 0, a, kw);
+      const [pattern, repl, ic, ml] = bindArgs(
+        'regex_replace',
+        ['pattern', 'replacement', 'ignorecase', 'multiline'],
+        0,
+        a,
+        kw,
+      );
       return pySub(s(pattern ?? ''), s(repl ?? ''), s(v), regexFlags({}, ic, ml));
     },
   },
@@ -155,7 +228,8 @@ export const STRING_FILTERS: Record<string, FilterSpec> = {
       return groups.map((g) => {
         const gs = s(g);
         const named = /^\\g<(\S+)>$/.exec(gs);
-        if (named) return /^\d+$/.test(named[1]) ? (m[Number(named[1])] ?? null) : (m.groups?.[named[1]] ?? null);
+        if (named)
+          return /^\d+$/.test(named[1]) ? (m[Number(named[1])] ?? null) : (m.groups?.[named[1]] ?? null);
         const num = /^\\(\d+)/.exec(gs);
         if (!num) throw new JinjaRuntimeError('Unknown argument');
         return m[Number(num[1])] ?? null;
@@ -185,15 +259,17 @@ export const STRING_FILTERS: Record<string, FilterSpec> = {
       throw new JinjaRuntimeError(`Regex type (${type}) not yet implemented`);
     },
   },
-  comment: {
-    fn: (v, a) => {
-      const style = a.length ? s(a[0]) : 'plain';
-      const deco: Record<string, string> = { plain: '# ', erlang: '% ', c: '// ' };
-      if (!deco[style]) throw new JinjaRuntimeError(`comment style '${style}' is not supported`);
-      const d = deco[style];
-      const lines = s(v).split('\n').map((l) => (l ? d + l : d.trimEnd()));
-      return `${d.trimEnd()}\n${lines.join('\n')}\n${d.trimEnd()}`;
+  comment: { fn: comment },
+  strftime: {
+    fn: (v, a, kw) => {
+      const [second, utc] = bindArgs('strftime', ['second', 'utc'], 0, a, kw);
+      let when = new Date();
+      if (second !== undefined && second !== null) {
+        const n = Number(s(second));
+        if (Number.isNaN(n)) throw new JinjaRuntimeError(`Invalid value for epoch value (${s(second)})`);
+        when = new Date(n * 1000);
+      }
+      return strftime(s(v), when, utc === true);
     },
   },
 };
-

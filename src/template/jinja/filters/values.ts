@@ -28,7 +28,10 @@ function parseIntStr(str: string, base: number): number | bigint | undefined {
 
 /** Python's float(str). */
 export function parseFloatStr(str: string): number | undefined {
-  const t = str.trim().replace(/(?<=\d)_(?=\d)/g, '').toLowerCase();
+  const t = str
+    .trim()
+    .replace(/(?<=\d)_(?=\d)/g, '')
+    .toLowerCase();
   if (/^[+-]?(inf|infinity)$/.test(t)) return t.startsWith('-') ? -Infinity : Infinity;
   if (/^[+-]?nan$/.test(t)) return NaN;
   if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/.test(t)) return undefined;
@@ -63,7 +66,8 @@ export const VALUE_FILTERS: Record<string, FilterSpec> = {
     undefinedOk: true,
     fn: (v, a, kw) => {
       const [d, boolean] = bindArgs('default', ['default_value', 'boolean'], 0, a, kw);
-      if (v instanceof JinjaUndefined || (truthy(boolean ?? false) && !truthy(v))) return d === undefined ? '' : d;
+      if (v instanceof JinjaUndefined || (truthy(boolean ?? false) && !truthy(v)))
+        return d === undefined ? '' : d;
       return v;
     },
   },
@@ -71,7 +75,9 @@ export const VALUE_FILTERS: Record<string, FilterSpec> = {
     fn: (v) => {
       if (v === null || typeof v === 'boolean') return v;
       const x = typeof v === 'string' ? v.toLowerCase() : v;
-      return x === 'yes' || x === 'on' || x === '1' || x === 'true' || (!(typeof x === 'string') && toNum(x) === 1);
+      return (
+        x === 'yes' || x === 'on' || x === '1' || x === 'true' || (!(typeof x === 'string') && toNum(x) === 1)
+      );
     },
   },
   ternary: {
@@ -118,7 +124,9 @@ export const VALUE_FILTERS: Record<string, FilterSpec> = {
       if (v instanceof PyFloat) return new PyFloat(Math.abs(v.value));
       if (typeof v === 'number') return Math.abs(v);
       if (typeof v === 'boolean') return v ? 1 : 0;
-      throw new JinjaRuntimeError(`bad operand type for abs(): '${typeof v === 'string' ? 'str' : 'object'}'`);
+      throw new JinjaRuntimeError(
+        `bad operand type for abs(): '${typeof v === 'string' ? 'str' : 'object'}'`,
+      );
     },
   },
   round: {
@@ -126,11 +134,14 @@ export const VALUE_FILTERS: Record<string, FilterSpec> = {
       const [p, method] = bindArgs('round', ['precision', 'method'], 0, a, kw);
       const digits = p === undefined ? 0 : toNum(p);
       const m = method === undefined ? 'common' : pyStr(method);
-      if (!['common', 'ceil', 'floor'].includes(m)) throw new JinjaRuntimeError('method must be common, ceil or floor');
+      if (!['common', 'ceil', 'floor'].includes(m))
+        throw new JinjaRuntimeError('method must be common, ceil or floor');
       const x = toNum(v);
-      if (Number.isNaN(x) && typeof v !== 'number' && !(v instanceof PyFloat)) throw new JinjaRuntimeError('round() requires a number');
+      if (Number.isNaN(x) && typeof v !== 'number' && !(v instanceof PyFloat))
+        throw new JinjaRuntimeError('round() requires a number');
       const f = 10 ** digits;
-      const r = m === 'common' ? pyRound(x, digits) : m === 'ceil' ? Math.ceil(x * f) / f : Math.floor(x * f) / f;
+      const r =
+        m === 'common' ? pyRound(x, digits) : m === 'ceil' ? Math.ceil(x * f) / f : Math.floor(x * f) / f;
       return mkFloat(r);
     },
   },
