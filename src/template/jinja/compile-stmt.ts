@@ -110,11 +110,13 @@ function compileStmt(s: Stmt, c: StmtCtx): ExecFn {
       };
     }
     case 'if': {
-      const branches = s.branches.map(([t, b]) => [compileExpr(t, c), compileBody(b, c), t.pos] as const);
+      const branches = s.branches.map(
+        ([t, b]) => [compileExpr(t, c), compileBody(b, c), t.pos, tagAt(c.src, t.pos)] as const,
+      );
       const elseFn = s.else ? compileBody(s.else, c) : undefined;
       return (rt, f, out) => {
-        for (const [t, b, pos] of branches) {
-          if (located(c, pos, tagAt(c.src, pos), () => truthy(t(rt, f)))) return b(rt, f, out);
+        for (const [t, b, pos, tag] of branches) {
+          if (located(c, pos, tag, () => truthy(t(rt, f)))) return b(rt, f, out);
         }
         if (elseFn) elseFn(rt, f, out);
       };
@@ -134,11 +136,10 @@ function compileStmt(s: Stmt, c: StmtCtx): ExecFn {
           ? compileFilter(s.filter, c, (rt, f) => renderBody(body, rt, f))
           : undefined;
       const { target, pos } = s;
+      const tag = tagAt(c.src, pos);
       for (const n of targetNames(target, new Set())) c.locals[c.locals.length - 1]?.add(n);
       return (rt, f) =>
-        located(c, pos, tagAt(c.src, pos), () =>
-          assign(target, filter ? filter(rt, f) : renderBody(body, rt, f), f, rt),
-        );
+        located(c, pos, tag, () => assign(target, filter ? filter(rt, f) : renderBody(body, rt, f), f, rt));
     }
     case 'macro': {
       const m = compileMacro(s.name, s.params, s.body, c);
@@ -153,8 +154,9 @@ function compileStmt(s: Stmt, c: StmtCtx): ExecFn {
       const args = call.args.map((a) => compileExpr(a, c));
       const kws = call.kwargs.map(([k, a]) => [k, compileExpr(a, c)] as const);
       const { pos } = s;
+      const tag = tagAt(c.src, pos);
       return (rt, f, out) =>
-        located(c, pos, tagAt(c.src, pos), () => {
+        located(c, pos, tag, () => {
           const kw = Object.create(null) as Kwargs;
           for (const [k, a] of kws) kw[k] = a(rt, f);
           kw.caller = caller(f);
@@ -174,7 +176,8 @@ function compileStmt(s: Stmt, c: StmtCtx): ExecFn {
         renderBody(body, rt, f),
       );
       const { pos } = s;
-      return (rt, f, out) => void out.push(located(c, pos, tagAt(c.src, pos), () => filter(rt, f)));
+      const tag = tagAt(c.src, pos);
+      return (rt, f, out) => void out.push(located(c, pos, tag, () => filter(rt, f)));
     }
     case 'with': {
       const assigns = s.assigns.map(([t, e]) => [t, compileExpr(e, c)] as const);
@@ -190,8 +193,9 @@ function compileStmt(s: Stmt, c: StmtCtx): ExecFn {
     case 'include': {
       const tpl = compileExpr(s.template, c);
       const { ignoreMissing, withContext, pos } = s;
+      const tag = tagAt(c.src, pos);
       return (rt, f, out) =>
-        located(c, pos, tagAt(c.src, pos), () => {
+        located(c, pos, tag, () => {
           const name = tpl(rt, f);
           const names = Array.isArray(name) ? name : [name];
           rt.include(names.map(String), ignoreMissing, withContext ? f : null, out);

@@ -115,7 +115,6 @@ export function tokenize(src: string, o: LexOptions): RawToken[] {
     const tag = m[0].slice(m[1].length);
     out.push({ type: kind, value: tag, pos: tagPos });
     pos = r.root.lastIndex;
-    lineStarting = m[0].endsWith('\n');
     if (kind === 'comment_begin') {
       r.comment.lastIndex = pos;
       const c = r.comment.exec(src);
@@ -143,6 +142,21 @@ export function tokenize(src: string, o: LexOptions): RawToken[] {
   return out;
 }
 
+const TAG_RULES = [
+  [WS, 'whitespace'],
+  [FLOAT, 'float'],
+  [INTEGER, 'integer'],
+  [NAME, 'name'],
+  [STRING, 'string'],
+  [OPERATOR, 'operator'],
+] as const;
+const WS_ONLY = [[WS, 'whitespace']] as const;
+const NUMBER_RULES = [
+  [FLOAT, 'float'],
+  [INTEGER, 'integer'],
+  [OPERATOR, 'operator'],
+] as const;
+
 const CLOSE: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
 
 /** Tokens inside `{{ }}` / `{% %}` up to the end tag (only matched with balanced brackets). */
@@ -164,14 +178,11 @@ function tagBody(src: string, pos: number, end: RegExp, kind: string, out: RawTo
       }
     }
     let matched = false;
-    for (const [re, type] of [
-      [WS, 'whitespace'],
-      [FLOAT, 'float'],
-      [INTEGER, 'integer'],
-      [NAME, 'name'],
-      [STRING, 'string'],
-      [OPERATOR, 'operator'],
-    ] as const) {
+    // cheap first-character dispatch: most tokens are a space, a name or an operator
+    const ch = src.charCodeAt(pos);
+    const rules =
+      ch === 32 || ch === 10 || ch === 9 ? WS_ONLY : ch >= 48 && ch <= 57 ? NUMBER_RULES : TAG_RULES;
+    for (const [re, type] of rules) {
       re.lastIndex = pos;
       const m = re.exec(src);
       if (!m) continue;

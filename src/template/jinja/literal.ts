@@ -11,7 +11,7 @@ import { mkFloat, mkInt, newDict, tuple } from './values.js';
 type Result = { ok: true; value: unknown } | { ok: false };
 
 const TOKEN =
-  /\s+|#[^\n]*|(?<str>(?:[rRuUbB]|[bB][rR]|[rR][bB])?(?:'''[\s\S]*?'''|"""[\s\S]*?"""|'(?:[^'\\\n]|\\[\s\S])*'|"(?:[^"\\\n]|\\[\s\S])*"))|(?<num>(?:0[xX](?:_?[\da-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+|(?:\d(?:_?\d)*)?\.?\d(?:_?\d)*(?:[eE][+-]?\d(?:_?\d)*)?\.?)[jJ]?)|(?<name>[A-Za-z_]\w*)|(?<op>[[\](){},:+\-]|\S)/y;
+  /\s+|#[^\n]*|(?<str>(?:[rRuUbB]|[bB][rR]|[rR][bB])?(?:'''[\s\S]*?'''|"""[\s\S]*?"""|'(?:[^'\\\n]|\\[\s\S])*'|"(?:[^"\\\n]|\\[\s\S])*"))|(?<num>(?:0[xX](?:_?[\da-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+|(?:\d(?:_?\d)*)?\.?\d(?:_?\d)*(?:[eE][+-]?\d(?:_?\d)*)?\.?)[jJ]?)|(?<name>[A-Za-z_]\w*)|(?<op>[[\](){},:+-]|\S)/y;
 
 interface Tok {
   k: 'str' | 'num' | 'name' | 'op' | 'eof';

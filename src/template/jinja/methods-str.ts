@@ -7,10 +7,13 @@ import { type Kwargs, bindArgs } from './callable.js';
 import { JinjaRuntimeError } from './errors.js';
 import { pyRstrip } from './lexer.js';
 import { isInt, toNum, tuple, typeName } from './values.js';
+import { pyStr } from './pystr.js';
 
 type StrMethod = (s: string, args: unknown[], kw: Kwargs) => unknown;
 
+// eslint-disable-next-line no-control-regex -- Python's whitespace set has these control characters
 const WS = /[ \t\n\r\x0b\x0c\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
+// eslint-disable-next-line no-control-regex -- same set as WS
 const WS_RUN = /[ \t\n\r\x0b\x0c\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
 
 function pyLstrip(s: string): string {
@@ -71,7 +74,7 @@ function rsplit(s: string, sep: unknown, maxsplit: unknown): string[] {
   }
   const parts = split(s, sep, -1);
   if (parts.length <= max + 1) return parts;
-  return [parts.slice(0, parts.length - max).join(String(sep)), ...parts.slice(parts.length - max)];
+  return [parts.slice(0, parts.length - max).join(sep as string), ...parts.slice(parts.length - max)];
 }
 
 function affix(
@@ -95,7 +98,7 @@ function affix(
 function justify(name: string, s: string, a: unknown[], kw: Kwargs): [number, string] {
   const [w, fill] = bindArgs(name, ['width', 'fillchar'], 1, a, kw);
   if (!isInt(w)) throw new JinjaRuntimeError(`'${typeName(w)}' object cannot be interpreted as an integer`);
-  return [Math.max(0, toNum(w) - Array.from(s).length), fill === undefined ? ' ' : String(fill)];
+  return [Math.max(0, toNum(w) - Array.from(s).length), fill === undefined ? ' ' : pyStr(fill)];
 }
 
 const title = (s: string): string =>
@@ -108,6 +111,7 @@ export const STR_METHODS: Record<string, StrMethod> = {
     rsplit(s, ...(bindArgs('rsplit', ['sep', 'maxsplit'], 0, a, kw) as [unknown, unknown])),
   splitlines: (s, a, kw) => {
     const [keep] = bindArgs('splitlines', ['keepends'], 0, a, kw);
+    // eslint-disable-next-line no-control-regex -- str.splitlines() boundaries include \v \f \x1c-\x1e
     const parts = s.split(/(\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029])/);
     const out: string[] = [];
     for (let i = 0; i < parts.length; i += 2) {

@@ -51,13 +51,13 @@ const LIST: Record<string, Method<unknown[]>> = {
     mutable(s, ctx, 'extend');
     const [it] = arg('extend', ['iterable'], 1, a, kw);
     s.push(
-      ...(Array.isArray(it)
+      ...((Array.isArray(it)
         ? it
         : typeof it === 'string'
           ? Array.from(it)
           : isMapping(it)
             ? dictKeys(it)
-            : []),
+            : []) as unknown[]),
     );
     return null;
   },

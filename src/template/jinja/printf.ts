@@ -13,7 +13,6 @@ import {
   isTuple,
   toNum,
   typeName,
-  type PyDict,
 } from './values.js';
 
 const SPEC = /%(?:\(([^)]*)\))?([-+ #0]*)(\*|\d+)?(?:\.(\*|\d*))?[hlL]?([diouxXeEfFgGcrsa%])?/g;
@@ -99,8 +98,8 @@ function one(
 
 /** `fmt % args` for a str left operand. */
 export function formatPercent(fmt: string, args: unknown, str: (v: unknown) => string): string {
-  const list = isTuple(args) ? (args as unknown[]) : [args];
-  const dict = isMapping(args) ? (args as PyDict) : undefined;
+  const list: unknown[] = isTuple(args) ? (args as unknown[]).slice() : [args];
+  const dict = isMapping(args) ? (args) : undefined;
   let i = 0;
   let usedDict = false;
   const out = fmt.replace(

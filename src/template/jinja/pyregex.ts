@@ -84,6 +84,7 @@ function translate(pattern: string): Translated {
 export function pyRegex(pattern: string, subject: string, extra = ''): RegExp {
   let t = translate(pattern);
   if (extra.includes('m') && !t.flags.includes('m')) t = translate(`(?m)${pattern}`);
+  // eslint-disable-next-line no-control-regex -- the ASCII range, NUL included
   if (t.unicodeClasses && /[^\x00-\x7f]/.test(subject))
     throw new JinjaRuntimeError(
       'regular expression classes (\\w \\d \\s \\b) on non-ASCII text are not supported',

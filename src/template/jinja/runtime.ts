@@ -44,7 +44,9 @@ export class Frame {
   constructor(readonly parent: Frame | null) {}
 
   lookup(name: string, rt: Rt): unknown {
-    for (let f: Frame | null = this; f; f = f.parent) {
+    const own = this.vars.get(name);
+    if (own !== undefined) return own;
+    for (let f = this.parent; f; f = f.parent) {
       const v = f.vars.get(name);
       if (v !== undefined) return v;
     }

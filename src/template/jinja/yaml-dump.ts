@@ -90,6 +90,7 @@ function analyze(s: string): Analysis {
   let trailSpace = false;
   let trailBreak = false;
   let breakSpace = false;
+  let spaceBreak = false;
   if (s.startsWith('---') || s.startsWith('...')) block = flow = true;
   const ch = Array.from(s);
   let preceded = true;
@@ -133,6 +134,7 @@ function analyze(s: string): Analysis {
     } else if (BREAKS.includes(c)) {
       if (i === 0) leadBreak = true;
       if (i === ch.length - 1) trailBreak = true;
+      if (prevSpace) spaceBreak = true;
       prevSpace = false;
       prevBreak = true;
     } else prevSpace = prevBreak = false;
@@ -144,7 +146,7 @@ function analyze(s: string): Analysis {
   let single = true;
   if (leadSpace || leadBreak || trailSpace || trailBreak) flowPlain = blockPlain = false;
   if (breakSpace) flowPlain = blockPlain = single = false;
-  if (special) flowPlain = blockPlain = single = false;
+  if (spaceBreak || special) flowPlain = blockPlain = single = false;
   if (lineBreaks) flowPlain = blockPlain = false;
   if (flow) flowPlain = false;
   if (block) blockPlain = false;

@@ -39,7 +39,7 @@ function docs(text: string): Document[] {
 export function yamlLoad(text: string): unknown {
   const d = docs(text);
   if (d.length > 1) throw new JinjaRuntimeError('from_yaml: expected a single document in the stream');
-  return d.length ? convert(d[0].contents as Node) : null;
+  return d.length ? convert(d[0].contents) : null;
 }
 
 /** yaml.safe_load_all (as a list) */

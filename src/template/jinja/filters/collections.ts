@@ -34,14 +34,16 @@ function mergeHash(x: PyDict, y: PyDict, recursive: boolean, listMerge: string):
     const xv = dictGet(out, k);
     if (isMapping(xv) && isMapping(yv)) out.set(k, recursive ? mergeHash(xv, yv, recursive, listMerge) : yv);
     else if (Array.isArray(xv) && Array.isArray(yv) && !isTuple(xv) && !isTuple(yv)) {
+      const xl = xv as unknown[];
+      const yl = yv as unknown[];
       const notIn = (a: unknown[], b: unknown[]): unknown[] => a.filter((z) => !b.some((w) => pyEq(z, w)));
       const lists: Record<string, () => unknown[]> = {
-        replace: () => yv,
-        keep: () => xv,
-        append: () => [...xv, ...yv],
-        prepend: () => [...yv, ...xv],
-        append_rp: () => [...notIn(xv, yv), ...yv],
-        prepend_rp: () => [...yv, ...notIn(xv, yv)],
+        replace: () => yl,
+        keep: () => xl,
+        append: () => [...xl, ...yl],
+        prepend: () => [...yl, ...xl],
+        append_rp: () => [...notIn(xl, yl), ...yl],
+        prepend_rp: () => [...yl, ...notIn(xl, yl)],
       };
       out.set(k, lists[listMerge]());
     } else out.set(k, yv);

@@ -4,7 +4,7 @@
  * hash/checksum/md5/sha1, to_uuid, split, regex_*).
  */
 import { createHash } from 'node:crypto';
-import { bindArgs } from '../callable.js';
+import { bindArgs, kwargs, type Kwargs } from '../callable.js';
 import type { FilterSpec } from '../environment.js';
 import { JinjaRuntimeError } from '../errors.js';
 import { STR_METHODS } from '../methods-str.js';
@@ -16,6 +16,7 @@ import { pyStr } from '../pystr.js';
 import { isMapping, toNum, tuple } from '../values.js';
 
 const s = pyStr;
+const NO_KW: Kwargs = kwargs();
 const bool = (v: unknown): boolean => v === true || (typeof v === 'number' && v !== 0);
 
 function indent(v: unknown, a: unknown[], kw: Record<string, unknown>): string {
@@ -56,7 +57,7 @@ function truncate(v: unknown, a: unknown[], kw: Record<string, unknown>): string
 
 function center(v: unknown, a: unknown[], kw: Record<string, unknown>): string {
   const [w] = bindArgs('center', ['width'], 0, a, kw);
-  return STR_METHODS.center(s(v), [w ?? 80], Object.create(null)) as string;
+  return STR_METHODS.center(s(v), [w ?? 80], NO_KW) as string;
 }
 
 function shellQuote(v: unknown): string {
@@ -149,22 +150,18 @@ function comment(v: unknown, a: unknown[], kw: Record<string, unknown>): string 
 export const STRING_FILTERS: Record<string, FilterSpec> = {
   lower: { fn: (v) => s(v).toLowerCase() },
   upper: { fn: (v) => s(v).toUpperCase() },
-  capitalize: { fn: (v) => STR_METHODS.capitalize(s(v), [], Object.create(null)) },
-  title: { fn: (v) => STR_METHODS.title(s(v), [], Object.create(null)) },
+  capitalize: { fn: (v) => STR_METHODS.capitalize(s(v), [], NO_KW) },
+  title: { fn: (v) => STR_METHODS.title(s(v), [], NO_KW) },
   trim: {
     fn: (v, a, kw) => {
       const [chars] = bindArgs('trim', ['chars'], 0, a, kw);
-      return STR_METHODS.strip(s(v), chars === undefined ? [] : [chars], Object.create(null));
+      return STR_METHODS.strip(s(v), chars === undefined ? [] : [chars], NO_KW);
     },
   },
   replace: {
     fn: (v, a, kw) => {
       const [o, n, c] = bindArgs('replace', ['old', 'new', 'count'], 2, a, kw);
-      return STR_METHODS.replace(
-        s(v),
-        c === undefined || c === null ? [s(o), s(n)] : [s(o), s(n), c],
-        Object.create(null),
-      );
+      return STR_METHODS.replace(s(v), c === undefined || c === null ? [s(o), s(n)] : [s(o), s(n), c], NO_KW);
     },
   },
   center: { fn: center },
