@@ -4,16 +4,7 @@
  */
 import { JinjaRuntimeError } from './errors.js';
 import { pyRepr } from './pystr.js';
-import {
-  dictGet,
-  dictHas,
-  isFloat,
-  isInt,
-  isMapping,
-  isTuple,
-  toNum,
-  typeName,
-} from './values.js';
+import { dictGet, dictHas, isFloat, isInt, isMapping, isTuple, toNum, typeName } from './values.js';
 
 const SPEC = /%(?:\(([^)]*)\))?([-+ #0]*)(\*|\d+)?(?:\.(\*|\d*))?[hlL]?([diouxXeEfFgGcrsa%])?/g;
 
@@ -99,7 +90,7 @@ function one(
 /** `fmt % args` for a str left operand. */
 export function formatPercent(fmt: string, args: unknown, str: (v: unknown) => string): string {
   const list: unknown[] = isTuple(args) ? (args as unknown[]).slice() : [args];
-  const dict = isMapping(args) ? (args) : undefined;
+  const dict = isMapping(args) ? args : undefined;
   let i = 0;
   let usedDict = false;
   const out = fmt.replace(
