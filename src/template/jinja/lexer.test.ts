@@ -67,6 +67,12 @@ describe('lexer', () => {
   it('fails on an unclosed comment, an unbalanced bracket and an unterminated tag, with the offset', () => {
     expect(() => tokenize('{# x', opts)).toThrow(/Missing end of comment tag/);
     expect(() => tokenize('{{ x ) }}', opts)).toThrow(/unexpected '\)'/);
-    expect(() => tokenize('ab{{ x', opts)).toThrow(expect.objectContaining({ pos: 4 }));
+    let pos = -1;
+    try {
+      tokenize('ab{{ x', opts);
+    } catch (e) {
+      pos = (e as { pos: number }).pos;
+    }
+    expect(pos).toBe(4);
   });
 });
