@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LockError } from '../errors.js';
-import { selfSignedFiles } from '../lab/pki.js';
+import { selfSignedFiles } from '../../test/lab/pki.js';
 import { certFacts } from './crypto.js';
 import { CertStore, type CertFiles } from './store.js';
 

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizeSerial } from '../../src/delivery/cert-store.js';
 import { readJournal } from '../../src/dns/journal.js';
-import type { LabHost } from '../../src/lab/index.js';
+import type { LabHost } from '../lab/index.js';
 import { errorLines, txtRecords, type CliRun } from './fault-helpers.js';
 import { SITE_PLAYBOOK, startFleetLab, type FleetLab } from './fleet-lab.js';
 import { recordRow } from './record.js';

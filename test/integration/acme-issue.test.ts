@@ -10,7 +10,7 @@ import { createProvider, withDnsChallenges } from '../../src/dns/dns01.js';
 import { journalAdd } from '../../src/dns/journal.js';
 import { spawnSync } from 'node:child_process';
 import { forgetOrigin } from '../../src/acme/http.js';
-import { httpsGet, startPebble } from '../../src/lab/pebble.js';
+import { httpsGet, startPebble } from '../lab/pebble.js';
 import { keyMatchesCert, splitPem } from '../../src/acme/crypto.js';
 import { AcmeProblemError, DnsProviderError, LockError, messageOf } from '../../src/errors.js';
 import { acmeCertificateModule as mod } from '../../src/modules/acme_certificate.js';

@@ -8,8 +8,8 @@ import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { join } from 'node:path';
 import { SshConnection } from '../../src/connections/ssh.js';
 import type { Connection } from '../../src/connections/connection.js';
-import type { Lab, LabHost } from '../../src/lab/index.js';
-import { leafFiles, selfSignedFiles } from '../../src/lab/pki.js';
+import type { Lab, LabHost } from '../lab/index.js';
+import { leafFiles, selfSignedFiles } from '../lab/pki.js';
 import type { ModuleContext, ModuleDef, ModuleResult } from '../../src/modules/types.js';
 import { defaultConnectionFactory } from '../../src/engine/connect.js';
 import { runPlaybook } from '../../src/engine/run-playbook.js';

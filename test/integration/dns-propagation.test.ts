@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupJournal, withDnsChallenges, type Dns01Options } from '../../src/dns/dns01.js';
 import { readJournal } from '../../src/dns/journal.js';
-import { startBind9, type Bind9Lab } from '../../src/lab/bind9.js';
+import { startBind9, type Bind9Lab } from '../lab/bind9.js';
 
 const labs: Bind9Lab[] = [];
 const dirs: string[] = [];

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProvider, withDnsChallenges, type Dns01Options } from '../../src/dns/dns01.js';
 import { readJournal } from '../../src/dns/journal.js';
-import { randomTsigKey, startBind9, type Bind9Lab } from '../../src/lab/bind9.js';
+import { randomTsigKey, startBind9, type Bind9Lab } from '../lab/bind9.js';
 
 const k512 = randomTsigKey(`k512-${process.pid}`, 'hmac-sha512');
 let lab: Bind9Lab;

@@ -5,7 +5,7 @@
 import { expect } from 'vitest';
 import { SshConnection, type SshOptions } from '../../src/connections/ssh.js';
 import { renderString } from '../../src/engine/template.js';
-import type { Lab, LabHost } from '../../src/lab/index.js';
+import type { Lab, LabHost } from '../lab/index.js';
 import type { ModuleContext, ModuleDef, ModuleResult } from '../../src/modules/types.js';
 
 /** An SSH connection to a lab host with strict host-key checking. */

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SshConnection } from '../../src/connections/ssh.js';
-import { startLab, type Lab, type LabHost } from '../../src/lab/index.js';
+import { startLab, type Lab, type LabHost } from '../lab/index.js';
 import { fileModule } from '../../src/modules/file.js';
 import { atomicWrite, remoteStat, type RemoteStat } from '../../src/modules/lib/remote-file.js';
 import { codeAsset } from '../../src/paths.js';

@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { shellQuote } from '../connections/connection.js';
+import { shellQuote } from '../../src/connections/connection.js';
 import { HOST_BINDS } from './host-dir.js';
 import { insideNetworkBatch } from './netns.js';
 import { HOST_ENV } from './proc.js';

@@ -10,16 +10,16 @@
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defaultConnectionFactory } from '../engine/connect.js';
-import { runPlaybook } from '../engine/run-playbook.js';
-import { ExitCode, messageOf } from '../errors.js';
-import { loadInventory } from '../inventory/load.js';
-import { selectHosts } from '../inventory/patterns.js';
-import { startBind9, type Bind9Lab } from '../lab/bind9.js';
-import { startLab, type Lab, type LabHostSpec } from '../lab/index.js';
-import { startPebble, type PebbleLab } from '../lab/pebble.js';
-import { plainRenderer } from '../output/plain.js';
-import { loadPlaybook } from '../playbook/load.js';
+import { defaultConnectionFactory } from '../../../src/engine/connect.js';
+import { runPlaybook } from '../../../src/engine/run-playbook.js';
+import { ExitCode, messageOf } from '../../../src/errors.js';
+import { loadInventory } from '../../../src/inventory/load.js';
+import { selectHosts } from '../../../src/inventory/patterns.js';
+import { startBind9, type Bind9Lab } from '../bind9.js';
+import { startLab, type Lab, type LabHostSpec } from '../index.js';
+import { startPebble, type PebbleLab } from '../pebble.js';
+import { plainRenderer } from '../../../src/output/plain.js';
+import { loadPlaybook } from '../../../src/playbook/load.js';
 import { writeDeliveryInventory } from './inventory.js';
 import { ensurePrerequisites } from './prereqs.js';
 import { servedTable } from './served.js';
@@ -33,8 +33,8 @@ export const DEMO_HOSTS: LabHostSpec[] = [
   { name: 'lb1', distro: 'debian', services: ['haproxy'] },
 ];
 
-/** The project's site playbook (dist/demo → ../../playbooks, src/demo likewise). */
-export const SITE_PLAYBOOK = fileURLToPath(new URL('../../playbooks/site.yml', import.meta.url));
+/** The project's site playbook (test/lab/demo → ../../../playbooks). */
+export const SITE_PLAYBOOK = fileURLToPath(new URL('../../../playbooks/site.yml', import.meta.url));
 
 const out = (s: string) => process.stdout.write(s);
 const say = (s: string) => out(`\n\x1b[1m== ${s}\x1b[0m\n`);

@@ -1,5 +1,5 @@
 /**
- * Configuration text for the bind9 lab (src/lab/bind9.ts): zone files and named.conf for the
+ * Configuration text for the bind9 lab (test/lab/bind9.ts): zone files and named.conf for the
  * primary and the optional second server.
  */
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';

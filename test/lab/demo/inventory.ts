@@ -6,7 +6,7 @@
  */
 import { chmod, writeFile } from 'node:fs/promises';
 import { stringify } from 'yaml';
-import type { Lab, LabService } from '../lab/index.js';
+import type { Lab, LabService } from '../index.js';
 
 const ROLE_GROUP: Record<LabService, string> = { nginx: 'nginx', apache2: 'apache', haproxy: 'haproxy' };
 

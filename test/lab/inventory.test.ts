@@ -3,7 +3,7 @@ import { parse } from 'yaml';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadInventory } from '../inventory/load.js';
+import { loadInventory } from '../../src/inventory/load.js';
 import { knownHostsLines, labInventory } from './inventory.js';
 
 describe('lab inventory', () => {

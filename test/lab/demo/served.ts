@@ -2,9 +2,9 @@
  * The demo's last word: which certificate does each lab host serve, seen from the control node with
  * SNI, and does it verify against the ACME CA's root? One line per host.
  */
-import { loadStoredCert } from '../delivery/cert-store.js';
-import { probeTls } from '../delivery/tls-probe.js';
-import type { Lab } from '../lab/index.js';
+import { loadStoredCert } from '../../../src/delivery/cert-store.js';
+import { probeTls } from '../../../src/delivery/tls-probe.js';
+import type { Lab } from '../index.js';
 
 /** Probe every host's TLS port; `ok` is true when all serve the stored serial with a valid chain. */
 export async function servedTable(
