@@ -5,7 +5,7 @@
  */
 import type { Connection } from '../connections/connection.js';
 import { ModuleError } from '../errors.js';
-import type { FileDiff } from '../modules/types.js';
+import type { FileDiff } from '../output/diff.js';
 import type { CertLayout, CertPaths } from './cert-files.js';
 import { certFiles, certPaths, prevSnapshotLines } from './cert-files.js';
 import type { StoredCert } from './cert-store.js';

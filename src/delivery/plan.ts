@@ -4,7 +4,7 @@
  * one-line summary, certificates as their serial/subject/expiry instead of base64.
  */
 import type { Connection } from '../connections/connection.js';
-import type { FileDiff } from '../modules/types.js';
+import type { FileDiff } from '../output/diff.js';
 import { unifiedDiff } from '../output/diff.js';
 import { describeCert } from './cert-store.js';
 import type { RemoteState, WantFile, WantLink } from './remote-files.js';

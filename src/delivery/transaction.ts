@@ -7,7 +7,8 @@
  */
 import type { Connection } from '../connections/connection.js';
 import { ConnectionError, ModuleError } from '../errors.js';
-import type { FileDiff, ModuleResult } from '../modules/types.js';
+import type { ModuleResult } from '../modules/types.js';
+import type { FileDiff } from '../output/diff.js';
 import { redact } from '../output/redact.js';
 import type { CertLayout } from './cert-files.js';
 import type { StoredCert } from './cert-store.js';

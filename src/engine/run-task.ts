@@ -20,9 +20,9 @@ import { redact, redactValue, registerSecret } from '../output/redact.js';
 import type { EventSink, HostStatus } from '../output/events.js';
 import { coerceArgs, validateModuleArgs } from '../playbook/module-args.js';
 import type { Play, Task } from '../playbook/types.js';
-import { evaluateAll } from './condition.js';
+import { evaluateAll } from '../template/condition.js';
 import type { HostState, RunScope } from './host-state.js';
-import { TemplateError, renderString, renderValue } from './template.js';
+import { TemplateError, renderString, renderValue } from '../template/render.js';
 
 const NO_LOG = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
 

@@ -4,7 +4,7 @@
  */
 import { expect } from 'vitest';
 import { SshConnection, type SshOptions } from '../../src/connections/ssh.js';
-import { renderString } from '../../src/engine/template.js';
+import { renderString } from '../../src/template/render.js';
 import type { Lab, LabHost } from '../lab/index.js';
 import type { ModuleContext, ModuleDef, ModuleResult } from '../../src/modules/types.js';
 

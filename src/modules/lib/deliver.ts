@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { ModuleError } from '../../errors.js';
 import { looksLikePrivateKey, unifiedDiff } from '../../output/diff.js';
-import type { FileDiff, ModuleContext, ModuleResult } from '../types.js';
+import type { FileDiff } from '../../output/diff.js';
+import type { ModuleContext, ModuleResult } from '../types.js';
 import { attributeSchema, fileAttributes, type AttributeParams } from './params.js';
 import { atomicWrite, attributesDiffer, remoteStat, setAttributes, type Attributes } from './remote-file.js';
 

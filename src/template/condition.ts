@@ -7,7 +7,7 @@
  * `True/False/None` are constants. Dotted names (`result.rc`) walk into mappings.
  */
 import { compileExpression } from 'filtrex';
-import { TemplateError, lookupPath } from './template.js';
+import { TemplateError, lookupPath } from './render.js';
 
 type Compiled = (vars: Record<string, unknown>) => unknown;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileCondition, evaluateAll, translate } from './condition.js';
-import { tagsSelected } from './tags.js';
+import { tagsSelected } from '../engine/tags.js';
 
 const vars = { r: { rc: 0, stdout: 'ok here', failed: false, changed: true }, l: ['a', 'b'], n: 5, s: 'x' };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderString, renderValue, templateSyntaxError } from './template.js';
+import { renderString, renderValue, templateSyntaxError } from './render.js';
 
 const vars = { a: { b: 'x', n: 3 }, list: [1, 2], s: 'Hello', flag: true, nested: '{{ s }}!' };
 
