@@ -21,7 +21,7 @@ import type { ModuleContext, ModuleResult } from '../modules/types.js';
 import { unifiedDiff } from '../output/diff.js';
 import { certPaths, defaultCertDir } from './cert-files.js';
 import type { StoredCert } from './cert-store.js';
-import { runScript } from './remote-files.js';
+import { runScript } from '../files/script.js';
 
 /** The fstab line for a mount of `src` at `dest`. */
 export function fstabLine(type: 'bind' | 'nfs', src: string, dest: string): string {

@@ -17,8 +17,8 @@ import { unifiedDiff } from '../output/diff.js';
 import { certPaths, defaultCertDir } from './cert-files.js';
 import type { StoredCert } from './cert-store.js';
 import { combinedPem } from './cert-store.js';
-import type { WantFile } from './remote-files.js';
-import { applyChanges, runScript, sha256 } from './remote-files.js';
+import { runScript, sha256 } from '../files/script.js';
+import { writeFiles, type WantFile } from '../files/write.js';
 import { planFiles, planIsEmpty } from './plan.js';
 
 /** Default install path of the pull script. */
@@ -91,7 +91,7 @@ async function install(
     post.push(
       `if [ -d /run/systemd/system ]; then systemctl daemon-reload && systemctl enable --now certfleet-pull-${name}.timer; fi`,
     );
-  await applyChanges(ctx.conn, { files: plan.files, post }, { become: ctx.become });
+  await writeFiles(ctx.conn, { files: plan.files, post }, { become: ctx.become });
   return true;
 }
 
@@ -127,8 +127,8 @@ export async function deployByPull(
       mode: 0o600,
       secret: true,
     }));
-    await applyChanges(ctx.conn, { files: wantFiles, pre: [`rm -f -- ${shellQuote(`${drop}/MANIFEST`)}`] });
-    await applyChanges(ctx.conn, { files: [{ path: `${drop}/MANIFEST`, content: want, mode: 0o644 }] });
+    await writeFiles(ctx.conn, { files: wantFiles, pre: [`rm -f -- ${shellQuote(`${drop}/MANIFEST`)}`] });
+    await writeFiles(ctx.conn, { files: [{ path: `${drop}/MANIFEST`, content: want, mode: 0o644 }] });
   }
   if (p.pull_now && pushed && !ctx.check) {
     const script = p.script_path ?? PULL_SCRIPT;

@@ -18,8 +18,8 @@ import { certFiles as certFileSet, prevSnapshotLines } from './cert-files.js';
 import { hotUpdateCert, runtimeApiAvailable } from './haproxy-runtime.js';
 import type { FilePlan } from './plan.js';
 import { planDiffs, planFiles, planIsEmpty } from './plan.js';
-import type { WantFile, WantLink } from './remote-files.js';
-import { applyChanges, backupLines, dropBackup, newBackupDir, restoreBackup } from './remote-files.js';
+import { backupLines, dropBackup, newBackupDir, restoreBackup } from '../files/backup.js';
+import { writeFiles, type WantFile, type WantLink } from '../files/write.js';
 import type { ServerCommands, ServerKind } from './server-commands.js';
 import type { ProbeTarget } from './tls-probe.js';
 import { waitForSerial } from './tls-probe.js';
@@ -185,7 +185,7 @@ export async function runTransaction(spec: TxnSpec, o: TxnOptions): Promise<Modu
   const pre = delivery?.changed ? prevSnapshotLines(delivery.paths) : [];
   // the hot update renames the combined PEM itself: save it now so a rollback restores it too
   if (hot && combined) pre.push(...backupLines(combined, 'hot', backupDir));
-  await applyChanges(
+  await writeFiles(
     o.conn,
     { files: [...writeNow, ...config.files], links: config.links, backupDir, pre },
     { become: o.become },

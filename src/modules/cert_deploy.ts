@@ -16,7 +16,8 @@ import type { ModuleContext, ModuleDef, ModuleResult } from './types.js';
 import { loadStoredCert, stateDirOf } from '../delivery/cert-store.js';
 import { defaultCertDir } from '../delivery/cert-files.js';
 import type { CertLayout } from '../delivery/cert-files.js';
-import { applyCertDelivery, deliveryData, parseMode, planCertDelivery } from '../delivery/deploy-copy.js';
+import { applyCertDelivery, deliveryData, planCertDelivery } from '../delivery/deploy-copy.js';
+import { parseMode } from '../files/mode.js';
 import { deployByMount } from '../delivery/deploy-mount.js';
 import { deployByPull } from '../delivery/deploy-pull.js';
 
@@ -90,8 +91,8 @@ export function layoutOf(p: CertDeployParams): CertLayout {
     dir,
     owner: p.owner,
     group: p.group,
-    keyMode: parseMode(p.key_mode, 0o600),
-    certMode: parseMode(p.cert_mode, 0o644),
+    keyMode: parseMode(p.key_mode, 0o600, 'key_mode'),
+    certMode: parseMode(p.cert_mode, 0o644, 'cert_mode'),
     combinedPath,
   };
 }

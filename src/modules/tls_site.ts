@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { ModuleError } from '../errors.js';
 import { defaultCertDir } from '../delivery/cert-files.js';
 import { loadStoredCert, stateDirOf } from '../delivery/cert-store.js';
-import { parseMode } from '../delivery/deploy-copy.js';
-import { setManagedBlock } from '../delivery/managed-block.js';
-import type { WantFile } from '../delivery/remote-files.js';
-import { inspectPaths } from '../delivery/remote-files.js';
+import { setManagedBlock } from '../files/managed-block.js';
+import { parseMode } from '../files/mode.js';
+import { readRemoteFile } from '../files/read.js';
+import type { WantFile } from '../files/write.js';
 import { osFamily, serverCommands } from '../delivery/server-commands.js';
 import type { ServerKind } from '../delivery/server-commands.js';
 import { runTransaction } from '../delivery/transaction.js';
@@ -167,20 +167,13 @@ async function textOf(
 }
 
 async function blockFiles(ctx: ModuleContext<TlsSiteParams>, blocks: BlockParam[]): Promise<WantFile[]> {
-  if (blocks.length === 0) return [];
-  const states = await inspectPaths(
-    ctx.conn,
-    blocks.map((b) => b.path),
-    ctx.become,
-  );
   const out: WantFile[] = [];
-  for (const [i, b] of blocks.entries()) {
-    const st = states[i];
-    if (st.kind !== 'file')
+  for (const b of blocks) {
+    const { stat: st, text: before } = await readRemoteFile(ctx.conn, b.path, ctx.become);
+    if (st.type !== 'file' || before === undefined)
       throw new ModuleError(
         `${b.path}: the file to patch does not exist (managed blocks only patch existing files)`,
       );
-    const before = (await ctx.conn.fetch(b.path, { become: ctx.become })).toString();
     const text = await textOf(ctx, b, b.path);
     const after = setManagedBlock(
       before,
@@ -188,7 +181,7 @@ async function blockFiles(ctx: ModuleContext<TlsSiteParams>, blocks: BlockParam[
       b.path,
     );
     // keep the file's own mode and owner: certfleet only owns the block
-    out.push({ path: b.path, content: after, mode: st.mode, owner: st.owner, group: st.group });
+    out.push({ path: b.path, content: after, mode: st.mode!, owner: st.owner, group: st.group });
   }
   return out;
 }
@@ -220,7 +213,7 @@ async function run(ctx: ModuleContext<TlsSiteParams>): Promise<ModuleResult> {
       dir: (p.cert_dir ?? defaultCertDir(p.cert)).replace(/\/+$/, ''),
       owner: p.owner,
       group: p.group,
-      keyMode: parseMode(p.key_mode, 0o600),
+      keyMode: parseMode(p.key_mode, 0o600, 'key_mode'),
       combinedPath: p.combined,
     };
     cert = { stored, layout };

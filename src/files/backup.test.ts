@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { newBackupDir, staleBackupCleanup } from './remote-files.js';
+import { newBackupDir, staleBackupCleanup } from './backup.js';
 
 const now = Date.now();
 const old = `/var/tmp/certfleet-txn-${now - 2 * 3600_000}-test${process.pid}`;
