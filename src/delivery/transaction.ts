@@ -7,8 +7,8 @@
  */
 import type { Connection } from '../connections/connection.js';
 import { ConnectionError, ModuleError } from '../errors.js';
-import type { ModuleResult } from '../modules/types.js';
 import type { FileDiff } from '../output/diff.js';
+import type { DeliveryOutcome } from './types.js';
 import { redact } from '../output/redact.js';
 import type { CertLayout } from './cert-files.js';
 import type { StoredCert } from './cert-store.js';
@@ -83,7 +83,7 @@ async function verifyServed(spec: TxnSpec, serial: string | undefined): Promise<
 }
 
 /** Run the transaction on one host and return the module result (throws ModuleError on failure). */
-export async function runTransaction(spec: TxnSpec, o: TxnOptions): Promise<ModuleResult> {
+export async function runTransaction(spec: TxnSpec, o: TxnOptions): Promise<DeliveryOutcome> {
   // one inspect round trip for the certificate files and the config files together
   const certWant = spec.cert ? certFileSet(spec.cert.stored, spec.cert.layout) : [];
   const all = await planFiles(o.conn, [...certWant, ...spec.files], spec.links, o.become);
@@ -119,7 +119,7 @@ export async function runTransaction(spec: TxnSpec, o: TxnOptions): Promise<Modu
     hot_updated: false,
     rolled_back: false,
   };
-  const result = (msg: string): ModuleResult => ({
+  const result = (msg: string): DeliveryOutcome => ({
     changed,
     msg,
     diff: diff.length ? diff : undefined,

@@ -101,8 +101,9 @@ async function run(ctx: ModuleContext<CertDeployParams>): Promise<ModuleResult> 
   const p = checkParams(certDeployModule, ctx);
   const cert = await loadStoredCert(stateDirOf(p.state_dir, ctx.vars, ctx.playbookDir), p.name);
   const method = p.method ?? 'copy';
-  if (method === 'mount') return deployByMount(ctx, cert);
-  if (method === 'pull') return deployByPull(ctx, cert);
+  if (method === 'mount')
+    return deployByMount(ctx, cert, { type: p.mount_type, dest: p.dest, nfsSource: p.nfs_source });
+  if (method === 'pull') return deployByPull(ctx, cert, p);
   const d = await planCertDelivery(ctx.conn, cert, layoutOf(p), { become: ctx.become, diff: ctx.diff });
   if (d.changed && !ctx.check) await applyCertDelivery(ctx.conn, d, { become: ctx.become });
   return {
