@@ -4,7 +4,6 @@
  * module and `certfleet certs renew`. Check mode decides from the store and the (read-only) ARI
  * window and calls no state-changing endpoint.
  */
-import { mkdir } from 'node:fs/promises';
 import * as acme from 'acme-client';
 import { loadOrCreateAccount } from './account.js';
 import { fetchRenewalInfo } from './ari.js';
@@ -13,7 +12,7 @@ import { certFacts, type KeyType } from './crypto.js';
 import { trustDirectory, withAcmeContext, type AcmeCallContext } from './http.js';
 import { acmeFailure } from './problem.js';
 import { decide, type AriWindow, type RenewalDecision } from './renewal.js';
-import { CertStore, type CertFiles, type CertMeta, type SaveStep } from './store.js';
+import type { CertFiles, CertMeta, SaveStep, StateStore } from '../store/types.js';
 
 /** Directory aliases users may write instead of a URL. */
 export const DIRECTORY_ALIASES: Record<string, string> = {
@@ -23,7 +22,7 @@ export const DIRECTORY_ALIASES: Record<string, string> = {
 
 /** Everything ensureCertificate needs. */
 export interface EnsureOptions {
-  stateDir: string;
+  store: StateStore;
   name: string;
   domains: string[];
   directory: string;
@@ -90,7 +89,7 @@ async function ariWindow(opts: EnsureOptions, meta: CertMeta, now: Date, log: (l
 export async function ensureCertificate(opts: EnsureOptions): Promise<EnsureResult> {
   const log = opts.log ?? (() => {});
   const now = opts.now ?? (() => new Date());
-  const store = new CertStore(opts.stateDir);
+  const store = opts.store.certs;
   const paths = store.livePaths(opts.name);
   const ctx: AcmeCallContext = { maxRetryAfterSec: opts.maxRetryAfterSec ?? 60, log, requests: [] };
   return withAcmeContext(ctx, async () => {
@@ -118,7 +117,6 @@ export async function ensureCertificate(opts: EnsureOptions): Promise<EnsureResu
       const { decision } = await decideFrom(meta);
       return { ...decision, changed: decision.action !== 'none', meta, paths, requests: ctx.requests };
     }
-    await mkdir(opts.stateDir, { recursive: true, mode: 0o700 });
     const lock = await store.lock(opts.name);
     try {
       await store.recover(opts.name);
@@ -143,7 +141,7 @@ export async function ensureCertificate(opts: EnsureOptions): Promise<EnsureResu
       }
       log(`${opts.name}: ${decision.action} (${decision.reason})`);
       const account = await loadOrCreateAccount({
-        stateDir: opts.stateDir,
+        store: opts.store,
         directory: opts.directory,
         email: opts.email,
         keyType: opts.accountKeyType,

@@ -6,8 +6,8 @@
  */
 import { shellQuote } from '../connections/connection.js';
 import type { Connection } from '../connections/connection.js';
-import type { StoredCert } from './cert-store.js';
-import { combinedPem } from './cert-store.js';
+import type { StoredCert } from '../store/types.js';
+import { combinedPem } from '../store/cert-pem.js';
 import { runScript } from '../files/script.js';
 import type { WantFile } from '../files/write.js';
 

@@ -19,7 +19,7 @@ import { ModuleError } from '../errors.js';
 import type { DeliveryOutcome, HostTarget } from './types.js';
 import { unifiedDiff } from '../output/diff.js';
 import { certPaths, defaultCertDir } from './cert-files.js';
-import type { StoredCert } from './cert-store.js';
+import type { StoredCert } from '../store/types.js';
 import { runScript } from '../files/script.js';
 
 /** The fstab line for a mount of `src` at `dest`. */

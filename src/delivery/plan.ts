@@ -6,7 +6,7 @@
 import type { Connection } from '../connections/connection.js';
 import type { FileDiff } from '../output/diff.js';
 import { unifiedDiff } from '../output/diff.js';
-import { describeCert } from './cert-store.js';
+import { describeCert } from '../store/cert-pem.js';
 import { sha256 } from '../files/script.js';
 import { statPaths, type RemoteStat } from '../files/stat.js';
 import { fileDiffers, linkDiffers, type WantFile, type WantLink } from '../files/write.js';

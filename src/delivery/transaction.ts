@@ -11,7 +11,7 @@ import type { FileDiff } from '../output/diff.js';
 import type { DeliveryOutcome } from './types.js';
 import { redact } from '../output/redact.js';
 import type { CertLayout } from './cert-files.js';
-import type { StoredCert } from './cert-store.js';
+import type { StoredCert } from '../store/types.js';
 import type { CertDelivery } from './deploy-copy.js';
 import { deliveryData, planCertDelivery } from './deploy-copy.js';
 import { certFiles as certFileSet, prevSnapshotLines } from './cert-files.js';

@@ -13,7 +13,7 @@
  */
 import { checkParams } from './lib/params.js';
 import type { ModuleContext, ModuleDef, ModuleResult } from './types.js';
-import { loadStoredCert, stateDirOf } from '../delivery/cert-store.js';
+import { taskStore } from './lib/state.js';
 import { defaultCertDir } from '../delivery/cert-files.js';
 import type { CertLayout } from '../delivery/cert-files.js';
 import { applyCertDelivery, deliveryData, planCertDelivery } from '../delivery/deploy-copy.js';
@@ -99,7 +99,7 @@ export function layoutOf(p: CertDeployParams): CertLayout {
 
 async function run(ctx: ModuleContext<CertDeployParams>): Promise<ModuleResult> {
   const p = checkParams(certDeployModule, ctx);
-  const cert = await loadStoredCert(stateDirOf(p.state_dir, ctx.vars, ctx.playbookDir), p.name);
+  const cert = await taskStore(p.state_dir, ctx).certs.readLive(p.name);
   const method = p.method ?? 'copy';
   if (method === 'mount')
     return deployByMount(ctx, cert, { type: p.mount_type, dest: p.dest, nfsSource: p.nfs_source });

@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ModuleError } from '../errors.js';
 import { defaultCertDir } from '../delivery/cert-files.js';
-import { loadStoredCert, stateDirOf } from '../delivery/cert-store.js';
+import { taskStore } from './lib/state.js';
 import { setManagedBlock } from '../files/managed-block.js';
 import { parseMode } from '../files/mode.js';
 import { readRemoteFile } from '../files/read.js';
@@ -208,7 +208,7 @@ async function run(ctx: ModuleContext<TlsSiteParams>): Promise<ModuleResult> {
   };
   let cert;
   if (p.cert !== undefined) {
-    const stored = await loadStoredCert(stateDirOf(p.state_dir, ctx.vars, ctx.playbookDir), p.cert);
+    const stored = await taskStore(p.state_dir, ctx).certs.readLive(p.cert);
     const layout = {
       dir: (p.cert_dir ?? defaultCertDir(p.cert)).replace(/\/+$/, ''),
       owner: p.owner,

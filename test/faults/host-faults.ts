@@ -7,7 +7,7 @@
  */
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { normalizeSerial } from '../../src/delivery/cert-store.js';
+import { normalizeSerial } from '../../src/store/cert-pem.js';
 import { runOk } from '../lab/proc.js';
 import type { LabHost, LabService } from '../lab/index.js';
 

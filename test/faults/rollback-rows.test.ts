@@ -16,7 +16,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { normalizeSerial } from '../../src/delivery/cert-store.js';
+import { normalizeSerial } from '../../src/store/cert-pem.js';
 import type { LabHost } from '../lab/index.js';
 import { certfleet, errorLines } from './fault-helpers.js';
 import { SERVER_NAME, SITE_PLAYBOOK, startFleetLab, type FleetLab } from './fleet-lab.js';

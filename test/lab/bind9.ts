@@ -21,7 +21,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RecordType } from 'dns-packet';
 import * as dnsPacket from 'dns-packet';
-import { exchange, newId, query, txtValues, type DnsAnswer, type ServerAddress } from '../../src/dns/resolver.js';
+import {
+  exchange,
+  newId,
+  query,
+  txtValues,
+  type DnsAnswer,
+  type ServerAddress,
+} from '../../src/dns/resolver.js';
 import { primaryConf, secondConf, writeZones } from './bind9-conf.js';
 import { freePort } from './ports.js';
 

@@ -2,7 +2,7 @@
  * The demo's last word: which certificate does each lab host serve, seen from the control node with
  * SNI, and does it verify against the ACME CA's root? One line per host.
  */
-import { loadStoredCert } from '../../../src/delivery/cert-store.js';
+import { openStore } from '../../../src/store/file-store.js';
 import { probeTls } from '../../../src/delivery/tls-probe.js';
 import type { Lab } from '../index.js';
 
@@ -14,7 +14,7 @@ export async function servedTable(
   rootPem: string,
   servername = 'www.example.test',
 ): Promise<{ text: string; ok: boolean }> {
-  const stored = await loadStoredCert(stateDir, certName);
+  const stored = await openStore(stateDir).certs.readLive(certName);
   let ok = true;
   const lines = [`  stored certificate ${certName}: serial ${stored.serial}, until ${stored.notAfter}\n`];
   for (const h of lab.hosts) {

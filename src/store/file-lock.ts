@@ -7,12 +7,7 @@ import { open, readFile, rm } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { LockError } from '../errors.js';
-
-/** A held lock; release() is idempotent. */
-export interface HeldLock {
-  path: string;
-  release(): Promise<void>;
-}
+import type { HeldLock } from './types.js';
 
 /** Is `pid` a live (non-zombie) process on this machine? */
 export function pidAlive(pid: number): boolean {

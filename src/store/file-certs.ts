@@ -9,58 +9,17 @@
  */
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError } from '../errors.js';
-import { certFacts } from './crypto.js';
+import { ConfigError, ModuleError } from '../errors.js';
+import { registerSecret } from '../output/redact.js';
+import { describeCert, normalizeSerial } from './cert-pem.js';
+import { acquireLock } from './file-lock.js';
 import { syncDir, writeFileAtomic } from './fs-atomic.js';
-import { acquireLock, type HeldLock } from './lock.js';
-
-/** meta.json of a certificate (no secrets). */
-export interface CertMeta {
-  name: string;
-  domains: string[];
-  serial: string;
-  not_before: string;
-  not_after: string;
-  key_type: string;
-  issuer: string;
-  directory: string;
-  email?: string;
-  profile?: string;
-  version: number;
-  issued_at: string;
-  last_check?: string;
-  ari?: {
-    cert_id: string;
-    window?: { start: string; end: string };
-    chosen?: string;
-    retry_after?: string;
-    explanation_url?: string;
-  };
-  /** the dns settings without secrets, so `certs renew` can reuse them */
-  dns?: Record<string, unknown>;
-  renew?: { ari?: boolean; fraction?: number };
-  /** settings reused by `certfleet certs renew` */
-  ca_bundle?: string;
-  preferred_chain?: string;
-  account_key_type?: string;
-  revoked_at?: string;
-}
-
-/** The four PEM files of a version. */
-export interface CertFiles {
-  cert: string;
-  chain: string;
-  fullchain: string;
-  privkey: string;
-}
+import type { CertFiles, CertificateStore, CertMeta, HeldLock, SaveStep, StoredCert } from './types.js';
 
 const FILES: (keyof CertFiles)[] = ['cert', 'chain', 'fullchain', 'privkey'];
+const NOT_ISSUED = 'issue it first with acme_certificate (or put the PEM files in the store by hand)';
 
-/** Steps of save(), reported to `onStep` (the crash tests kill the process at each). */
-export type SaveStep =
-  'archive-written' | 'live-staged' | 'live-moved-away' | 'live-swapped' | 'meta-written';
-
-/** Certificate names become directory names: keep them boring. */
+/** Certificate names become directory names (and row keys): one rule for every reader and writer. */
 export function checkName(name: string): void {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(name)) {
     throw new ConfigError(`certificate name "${name}" must match [A-Za-z0-9][A-Za-z0-9._-]*`);
@@ -74,8 +33,8 @@ async function exists(p: string): Promise<boolean> {
   );
 }
 
-/** The store rooted at `stateDir`. */
-export class CertStore {
+/** The file store's certificates, under `<stateDir>/certs/`. */
+export class FileCertificateStore implements CertificateStore {
   constructor(readonly stateDir: string) {}
 
   dir(name: string): string {
@@ -128,15 +87,15 @@ export class CertStore {
     await rm(join(d, '.live.new'), { recursive: true, force: true });
     await rm(join(d, '.live.prev'), { recursive: true, force: true });
     if (!(await exists(join(live, 'cert.pem')))) return;
-    const serial = certFacts(await readFile(join(live, 'cert.pem'), 'utf8')).serial;
+    const serial = describeCert(await readFile(join(live, 'cert.pem'), 'utf8')).serial;
     const meta = await this.readMeta(name);
-    if (meta?.serial === serial) return;
+    if (meta && normalizeSerial(meta.serial) === serial) return;
     // killed between the live swap and the meta write: the archive holds the matching meta
     for (const v of await readdir(join(d, 'archive')).catch(() => [] as string[])) {
       const m = JSON.parse(
         await readFile(join(d, 'archive', v, 'meta.json'), 'utf8').catch(() => '{}'),
       ) as CertMeta;
-      if (m.serial === serial) {
+      if (m.serial && normalizeSerial(m.serial) === serial) {
         await writeFileAtomic(join(d, 'meta.json'), `${JSON.stringify(m, null, 2)}\n`, 0o644);
         return;
       }
@@ -182,6 +141,40 @@ export class CertStore {
   /** Update meta.json only (ARI window, last check). Call with the lock held. */
   async writeMeta(name: string, meta: CertMeta): Promise<void> {
     await writeFileAtomic(join(this.dir(name), 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
+  }
+
+  async readLive(name: string): Promise<StoredCert> {
+    const liveDir = join(this.dir(name), 'live');
+    if (!(await exists(liveDir)))
+      throw new ModuleError(`certificate "${name}" is not in the store: ${liveDir} does not exist`, {
+        hint: NOT_ISSUED,
+      });
+    const read = (f: keyof CertFiles, what: string) =>
+      readFile(join(liveDir, `${f}.pem`), 'utf8').catch((err: Error) => {
+        throw new ModuleError(
+          `certificate "${name}": cannot read ${what} ${liveDir}/${f}.pem: ${err.message}`,
+          {
+            cause: err,
+            hint: NOT_ISSUED,
+          },
+        );
+      });
+    const [cert, chain, fullchain, privkey] = await Promise.all([
+      read('cert', 'certificate'),
+      read('chain', 'chain'),
+      read('fullchain', 'full chain'),
+      read('privkey', 'private key'),
+    ]);
+    registerSecret(privkey.trim());
+    let info;
+    try {
+      info = describeCert(cert);
+    } catch (err) {
+      throw new ModuleError(`certificate "${name}": ${liveDir}/cert.pem is not a PEM certificate`, {
+        cause: err,
+      });
+    }
+    return { name, liveDir, cert, chain, fullchain, privkey, ...info };
   }
 
   private async writeVersion(dir: string, files: CertFiles): Promise<void> {

@@ -6,8 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LockError } from '../errors.js';
 import { selfSignedFiles } from '../../test/lab/pki.js';
-import { certFacts } from './crypto.js';
-import { CertStore, type CertFiles } from './store.js';
+import { certFacts } from '../acme/crypto.js';
+import { FileCertificateStore as CertStore } from './file-certs.js';
+import type { CertFiles } from './types.js';
 
 const tmp = mkdtempSync(join(tmpdir(), `certfleet-store-${process.pid}-`));
 const here = fileURLToPath(new URL('.', import.meta.url));
