@@ -13,7 +13,7 @@ import {
   oneLine,
   parseCertificates,
 } from './cert-analysis.js';
-import { legacyProtocols } from './config-common.js';
+import { legacyProtocols } from '../webservers/config-common.js';
 import { declaredWebservers, driftFindings } from './drift.js';
 import { finding } from './findings.js';
 import { expandPath, siteLabel, sitesOf } from './sites.js';

@@ -20,13 +20,14 @@ import type { FilePlan } from './plan.js';
 import { planDiffs, planFiles, planIsEmpty } from './plan.js';
 import { backupLines, dropBackup, newBackupDir, restoreBackup } from '../files/backup.js';
 import { writeFiles, type WantFile, type WantLink } from '../files/write.js';
-import type { ServerCommands, ServerKind } from './server-commands.js';
+import type { ServerCommands } from '../webservers/adapter.js';
+import type { WebServerKind } from '../webservers/kind.js';
 import type { ProbeTarget } from './tls-probe.js';
 import { waitForSerial } from './tls-probe.js';
 
 /** Everything one transaction needs. */
 export interface TxnSpec {
-  kind: ServerKind;
+  kind: WebServerKind;
   commands: ServerCommands;
   cert?: { stored: StoredCert; layout: CertLayout };
   files: WantFile[];

@@ -14,8 +14,8 @@ import { setManagedBlock } from '../files/managed-block.js';
 import { parseMode } from '../files/mode.js';
 import { readRemoteFile } from '../files/read.js';
 import type { WantFile } from '../files/write.js';
-import { osFamily, serverCommands } from '../delivery/server-commands.js';
-import type { ServerKind } from '../delivery/server-commands.js';
+import { familyOf, serverCommands } from '../webservers/adapter.js';
+import type { WebServerKind } from '../webservers/kind.js';
 import { runTransaction } from '../delivery/transaction.js';
 import { checkParams } from './lib/params.js';
 import { hostAddress } from './tls_verify.js';
@@ -39,7 +39,7 @@ interface BlockParam {
 
 /** Parameters of tls_site. */
 export interface TlsSiteParams {
-  server: ServerKind;
+  server: WebServerKind;
   /** stored certificate to deliver (omit to manage config only) */
   cert?: string;
   /** false: the certificate files are already on the host (mount/pull); only its serial is verified */
@@ -199,7 +199,8 @@ async function run(ctx: ModuleContext<TlsSiteParams>): Promise<ModuleResult> {
     });
   }
   files.push(...(await blockFiles(ctx, p.blocks ?? [])));
-  const family = osFamily(ctx.facts, ctx.vars);
+  // the layout follows the host's facts, else what the inventory says it runs
+  const family = familyOf(ctx.facts.ansible_os_family ?? ctx.vars.ansible_os_family);
   const dflt = serverCommands(p.server, family);
   const commands = {
     testLabel: p.test_command ?? dflt.testLabel,

@@ -139,7 +139,7 @@ describe('acme_certificate (Pebble + bind9, real DNS-01)', () => {
     const p = labParams(lab, { name: 'wrong', domains: ['wrong.example.org'] });
     const dnsOpts = dnsOptionsFrom(p.dns);
     const err = await ensureCertificate({
-      stateDir: p.state_dir!,
+      store: openStore(p.state_dir!),
       name: 'wrong',
       domains: p.domains,
       directory: p.directory,

@@ -6,7 +6,7 @@
  * Reference: https://docs.haproxy.org/2.6/configuration.html#5.1
  */
 import { absolutePath, portOf } from './config-common.js';
-import type { TlsSite } from './types.js';
+import type { TlsSite } from './sites.js';
 
 const ORDER = ['SSLv3', 'TLSv1.0', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
 

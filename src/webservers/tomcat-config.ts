@@ -5,7 +5,7 @@
  * Reference: https://tomcat.apache.org/tomcat-9.0-doc/config/http.html#SSL_Support
  */
 import { absolutePath, lineAt, portOf } from './config-common.js';
-import type { TlsSite } from './types.js';
+import type { TlsSite } from './sites.js';
 
 function attrs(tag: string): Record<string, string> {
   const out: Record<string, string> = {};

@@ -6,7 +6,7 @@
  * Reference: https://httpd.apache.org/docs/2.4/mod/mod_ssl.html
  */
 import { absolutePath, expandInclude, portOf } from './config-common.js';
-import type { TlsSite } from './types.js';
+import type { TlsSite } from './sites.js';
 
 interface Line {
   name: string;

@@ -5,7 +5,7 @@
  * Syntax: https://nginx.org/en/docs/beginners_guide.html#conf_structure
  */
 import { absolutePath, expandInclude, portOf } from './config-common.js';
-import type { TlsSite } from './types.js';
+import type { TlsSite } from './sites.js';
 
 /** One nginx directive with its position and, for blocks, its children. */
 export interface NginxDirective {
