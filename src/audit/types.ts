@@ -38,7 +38,6 @@ export interface HostFacts {
   keyErrors: Map<string, string>;
 }
 
-
 /** One problem (or fact worth noting) found by an audit. */
 export interface Finding {
   code: FindingCode;

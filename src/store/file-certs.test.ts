@@ -73,7 +73,7 @@ describe('CertStore', () => {
         script,
         `
         import { readFileSync } from 'node:fs';
-        import { CertStore } from ${JSON.stringify(join(here, 'store.ts'))};
+        import { FileCertificateStore as CertStore } from ${JSON.stringify(join(here, 'file-certs.ts'))};
         const { files, meta } = JSON.parse(readFileSync(${JSON.stringify(join(tmp, 'v2.json'))}, 'utf8'));
         await new CertStore(${JSON.stringify(dir)}).save('site', files, meta, (s) => {
           if (s === ${JSON.stringify(step)}) process.kill(process.pid, 'SIGKILL');

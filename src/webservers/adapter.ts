@@ -28,7 +28,7 @@ export interface WebServerAdapter {
   serviceNames: string[];
   /** package names by OS family */
   packages: Record<OsFamily, string>;
-  /** binaries or control scripts, probed in order */
+  /** binaries or control scripts, probed in order; a bare name is looked up in `$PATH` */
   binaries: string[];
   /** main config files, probed in order */
   configs: string[];
@@ -93,10 +93,16 @@ export function forFamily(w: WebServerAdapter, family: OsFamily): WebServerAdapt
   return f ? { ...w, ...f } : w;
 }
 
-/** `first_existing VAR candidates...` as shell: sets VAR to the first path that exists (or ''). */
+/**
+ * `first_existing VAR candidates...` as shell: sets VAR to the first path that exists (or ''). A bare
+ * name (no `/`) is searched in `$PATH` — with built-ins only, no `command -v` in a subshell.
+ */
 function probe(variable: string, candidates: string[], test: '-x' | '-f' | '-e'): string {
   const words = candidates.map((c) => (c.includes('*') ? c : shellQuote(c))).join(' ');
-  return `${variable}=; for c in ${words}; do if [ ${test} "$c" ]; then ${variable}=$c; break; fi; done`;
+  const inPath = candidates.some((c) => !c.includes('/'))
+    ? ` case "$c" in */*) ;; *) o=$IFS; IFS=:; for d in $PATH; do if [ ${test} "$d/$c" ]; then ${variable}=$d/$c; break; fi; done; IFS=$o; [ -n "$${variable}" ] && break; continue ;; esac;`
+    : '';
+  return `${variable}=; for c in ${words}; do${inPath} if [ ${test} "$c" ]; then ${variable}=$c; break; fi; done`;
 }
 
 /**

@@ -17,7 +17,13 @@ export const apacheAdapter: WebServerAdapter = {
   kind: 'apache',
   serviceNames: ['apache2', 'httpd', 'apache'],
   packages: { Debian: 'apache2', RedHat: 'httpd' },
-  binaries: ['/usr/sbin/apache2ctl', '/usr/sbin/apachectl', '/usr/local/apache2/bin/apachectl'],
+  binaries: [
+    'apache2ctl',
+    'apachectl',
+    '/usr/sbin/apache2ctl',
+    '/usr/sbin/apachectl',
+    '/usr/local/apache2/bin/apachectl',
+  ],
   configs: ['/etc/apache2/apache2.conf', '/etc/httpd/conf/httpd.conf', '/usr/local/apache2/conf/httpd.conf'],
   certFiles: [
     '/etc/apache2/apache2.conf',
@@ -39,7 +45,7 @@ export const apacheAdapter: WebServerAdapter = {
   version: '"$BIN" -v 2>&1',
   versionPattern: /Apache\/(\S+)/,
   testLabel: (family) => (family === 'RedHat' ? 'apachectl -t' : 'apache2ctl -t'),
-  configTest: '"$BIN" configtest 2>&1',
+  configTest: '"$BIN" -t 2>&1',
   start: '"$BIN" start </dev/null >/dev/null 2>&1',
   stop: '"$BIN" stop </dev/null >/dev/null 2>&1',
   reload: '"$BIN" -k graceful </dev/null >/dev/null 2>&1',
@@ -47,8 +53,18 @@ export const apacheAdapter: WebServerAdapter = {
   // Red Hat's httpd: apachectl, /etc/httpd and its pid file are found first
   families: {
     RedHat: {
-      binaries: ['/usr/sbin/apachectl', '/usr/sbin/apache2ctl', '/usr/local/apache2/bin/apachectl'],
-      configs: ['/etc/httpd/conf/httpd.conf', '/etc/apache2/apache2.conf', '/usr/local/apache2/conf/httpd.conf'],
+      binaries: [
+        'apachectl',
+        'apache2ctl',
+        '/usr/sbin/apachectl',
+        '/usr/sbin/apache2ctl',
+        '/usr/local/apache2/bin/apachectl',
+      ],
+      configs: [
+        '/etc/httpd/conf/httpd.conf',
+        '/etc/apache2/apache2.conf',
+        '/usr/local/apache2/conf/httpd.conf',
+      ],
     },
   },
   configRoot: serverRoot,

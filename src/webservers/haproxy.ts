@@ -27,7 +27,7 @@ export const haproxyAdapter: WebServerAdapter = {
   kind: 'haproxy',
   serviceNames: ['haproxy'],
   packages: { Debian: 'haproxy', RedHat: 'haproxy' },
-  binaries: ['/usr/sbin/haproxy', '/usr/local/sbin/haproxy'],
+  binaries: ['haproxy', '/usr/sbin/haproxy', '/usr/local/sbin/haproxy'],
   configs: ['/etc/haproxy/haproxy.cfg'],
   certFiles: ['/etc/haproxy/haproxy.cfg', '/etc/haproxy/conf.d/*.cfg'],
   certGrep: '^[[:space:]]*bind[[:space:]].*[[:space:]]crt[[:space:]]',
@@ -43,7 +43,8 @@ export const haproxyAdapter: WebServerAdapter = {
   stop: 'if [ -n "$PID" ]; then kill "$PID"; fi',
   reload:
     `S=; if ${socketAnswers(HAPROXY_ADMIN_SOCKET)}; then S="-x ${HAPROXY_ADMIN_SOCKET}"; fi; ` +
-    `"$BIN" -D -f "$CFG" -p ${PIDF} $S -sf $PID </dev/null >/dev/null 2>&1`,
+    // stderr stays: a failed reload says why (the daemonized process closes it, the channel ends)
+    `"$BIN" -D -f "$CFG" -p ${PIDF} $S -sf $PID </dev/null >/dev/null`,
   reloadKeepsPid: false,
   configRoot: (main) => main.slice(0, main.lastIndexOf('/')),
   rootShell: 'ROOT=${CFG%/*}',

@@ -11,7 +11,7 @@ export const nginxAdapter: WebServerAdapter = {
   kind: 'nginx',
   serviceNames: ['nginx'],
   packages: { Debian: 'nginx', RedHat: 'nginx' },
-  binaries: ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/local/nginx/sbin/nginx'],
+  binaries: ['nginx', '/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/local/nginx/sbin/nginx'],
   configs: ['/etc/nginx/nginx.conf', '/usr/local/nginx/conf/nginx.conf'],
   certFiles: ['/etc/nginx/nginx.conf', '/etc/nginx/conf.d/*.conf', '/etc/nginx/sites-enabled/*'],
   certGrep: '^[[:space:]]*ssl_certificate[[:space:]]',

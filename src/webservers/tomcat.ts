@@ -58,6 +58,7 @@ export const tomcatAdapter: WebServerAdapter = {
   reload: `${STOP}; ${START}`,
   reloadKeepsPid: false,
   configRoot: catalinaBase,
-  rootShell: 'case "$CFG" in */conf/server.xml) ROOT=${CFG%/conf/server.xml} ;; *) ROOT=${CFG%/*}; ROOT=/var/lib/${ROOT##*/} ;; esac',
+  rootShell:
+    'case "$CFG" in */conf/server.xml) ROOT=${CFG%/conf/server.xml} ;; *) ROOT=${CFG%/*}; ROOT=/var/lib/${ROOT##*/} ;; esac',
   tlsSites: tomcatTlsSites,
 };

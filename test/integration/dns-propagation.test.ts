@@ -86,7 +86,8 @@ describe('cleanup journal', () => {
     labs.push(lab);
     const journalDir = mkdtempSync(join(tmpdir(), 'certfleet-dns-journal-'));
     dirs.push(journalDir);
-    const o = opts(lab, { journal: dnsJournal(openStore(journalDir)), propagationTimeoutMs: 5000 });
+    // the child builds the journal of this state directory itself (options travel as JSON)
+    const o = { ...opts(lab, { propagationTimeoutMs: 5000 }), journalDir };
     const child = spawn(
       process.execPath,
       [
