@@ -42,7 +42,7 @@ export interface ObtainRun {
   check: boolean;
   signal?: AbortSignal;
   /** every line of detail (warnings start with `[WARNING]: `) */
-  log(line: string): void;
+  log: (line: string) => void;
 }
 
 /** Obtain (or keep) `req.name` in `store`. */

@@ -149,7 +149,7 @@ describe('a controller killed mid-copy (issue 12.3)', () => {
         expect(out, label).not.toContain('done');
         // the host side finishes on its own (the orphaned shell, the driver's job): wait for it
         const deadline = Date.now() + 30_000;
-        let left = '';
+        let left: string;
         do {
           await new Promise((r) => setTimeout(r, 200));
           left = (await sh(`cd ${d} && ls -A | grep -c '^\\.certfleet' || true`)).stdout.trim();

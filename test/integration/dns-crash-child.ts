@@ -6,7 +6,11 @@ import { openStore } from '../../src/store/file-store.js';
 
 const { journalDir, ...opts } = JSON.parse(process.argv[2]) as Dns01Options & { journalDir: string };
 const journal = dnsJournal(openStore(journalDir));
-await withDnsChallenges([{ domain: process.argv[3], value: process.argv[4] }], { ...opts, journal }, async () => {
-  process.stdout.write('presented\n');
-  await new Promise(() => undefined);
-});
+await withDnsChallenges(
+  [{ domain: process.argv[3], value: process.argv[4] }],
+  { ...opts, journal },
+  async () => {
+    process.stdout.write('presented\n');
+    await new Promise(() => undefined);
+  },
+);
