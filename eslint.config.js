@@ -1,4 +1,4 @@
-// Flat config: typescript-eslint with type-checked rules for src/, plain recommended for scripts.
+// Flat config: typescript-eslint with type-checked rules for src/ and the lab (test/lab), plain recommended for scripts.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -6,7 +6,7 @@ export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'test/fixtures/**', 'bench/results/**'] },
   js.configs.recommended,
   {
-    files: ['src/**/*.ts'],
+    files: ['src/**/*.ts', 'test/lab/**/*.ts'],
     extends: [...tseslint.configs.recommendedTypeChecked],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {

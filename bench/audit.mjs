@@ -6,9 +6,9 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { issue, makeCas } from '../dist/lab/pki.js';
+import { issue, makeCas } from '../test/lab/pki.ts';
 import { parse, stringify } from 'yaml';
-import { startLab } from '../dist/lab/index.js';
+import { startLab } from '../test/lab/index.ts';
 
 const N = Number(process.argv[2] ?? 50);
 const RUNS = Number(process.argv[3] ?? 3);

@@ -26,5 +26,6 @@ if (!process.env.BENCH_NO_BUILD)
   execFileSync('npm', ['run', 'build'], { cwd: join(here, '..'), stdio: 'inherit' });
 for (const name of names.length ? names : [...scripts.keys()].sort()) {
   console.log(`\n== bench ${name}`);
-  execFileSync(process.execPath, [scripts.get(name)], { stdio: 'inherit' });
+  // the benchmarks import the lab's TypeScript (test/lab) through tsx, which this process runs under
+  execFileSync(process.execPath, [...process.execArgv, scripts.get(name)], { stdio: 'inherit' });
 }

@@ -3,7 +3,7 @@
 // `npm run lab:down [-- --all]`: remove leftover labs (persistent ones and those whose process died;
 // --all also those of running processes, e.g. someone else's test run).
 import { performance } from 'node:perf_hooks';
-import { startLab, stopAllLabs } from '../dist/lab/index.js';
+import { startLab, stopAllLabs } from '../test/lab/index.ts';
 
 const [cmd, ...rest] = process.argv.slice(2);
 const flags = new Set(rest.filter((a) => a.startsWith('--')));

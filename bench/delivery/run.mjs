@@ -15,13 +15,13 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 const dist = (p) => import(join(root, 'dist', p));
-const { startLab } = await dist('lab/index.js');
+const { startLab } = await import(join(root, 'test', 'lab', 'index.ts'));
 const { runPlaybook } = await dist('engine/run-playbook.js');
 const { defaultConnectionFactory } = await dist('engine/connect.js');
 const { loadInventory } = await dist('inventory/load.js');
 const { selectHosts } = await dist('inventory/patterns.js');
 const { loadPlaybook } = await dist('playbook/load.js');
-const { writeDeliveryInventory } = await dist('demo/inventory.js');
+const { writeDeliveryInventory } = await import(join(root, 'test', 'lab', 'demo', 'inventory.ts'));
 const sizes = (process.env.BENCH_SIZES ?? '10,50').split(',').map(Number);
 
 async function timedRun(playbook, inventory, lab) {

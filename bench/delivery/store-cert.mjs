@@ -2,7 +2,7 @@
 // store lays it out (certs/NAME/live/{cert,chain,fullchain,privkey}.pem, live/ swapped by rename).
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { leafFiles, selfSignedFiles } from '../../dist/lab/pki.js';
+import { leafFiles, selfSignedFiles } from '../../test/lab/pki.ts';
 
 /** A local CA once, then a fresh leaf per call, laid out like the ACME store (live/ swapped by rename). */
 export function storeCert(state, ca) {

@@ -19,8 +19,8 @@ import { makeCa, storeCert } from './store-cert.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
-const { startLab } = await import(join(root, 'dist', 'lab', 'index.js'));
-const { writeDeliveryInventory } = await import(join(root, 'dist', 'demo', 'inventory.js'));
+const { startLab } = await import(join(root, 'test', 'lab', 'index.ts'));
+const { writeDeliveryInventory } = await import(join(root, 'test', 'lab', 'demo', 'inventory.ts'));
 const sizes = (process.env.BENCH_SIZES ?? '10,50').split(',').map(Number);
 const runsList = (process.env.BENCH_RUNS ?? '3').split(',').map(Number);
 const runsFor = (i) => runsList[Math.min(i, runsList.length - 1)];

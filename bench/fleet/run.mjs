@@ -13,8 +13,8 @@ import { ansibleConfig, closeMasters, median, timed } from '../ansible-side.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
-const { startLab } = await import(join(root, 'dist', 'lab', 'index.js'));
-const { selfSignedFiles } = await import(join(root, 'dist', 'lab', 'pki.js'));
+const { startLab } = await import(join(root, 'test', 'lab', 'index.ts'));
+const { selfSignedFiles } = await import(join(root, 'test', 'lab', 'pki.ts'));
 const sizes = (process.env.BENCH_SIZES ?? '10,50').split(',').map(Number);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 

@@ -1,27 +1,15 @@
 /**
- * ACME account store: one account per directory URL + email, kept under
- * `STATE/accounts/<sha256(directory)[0..16]>/<email>/{key.pem (0600), account.json}`, so a second
- * run reuses the account (no newAccount) and a staging account never leaks into production.
+ * The ACME account of a directory URL + email, from the state store (one per pair, so a second run
+ * reuses the account — no newAccount — and a staging account never leaks into production).
  */
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import * as acme from 'acme-client';
 import { registerSecret } from '../output/redact.js';
+import type { AccountRecord, StateStore } from '../store/types.js';
 import { generateKey, type KeyType } from './crypto.js';
-import { writeFileAtomic } from './fs-atomic.js';
-
-/** Stored account facts (no key material). */
-export interface AccountRecord {
-  directory: string;
-  email: string;
-  url: string;
-  created: string;
-}
 
 /** What an account needs to be found or created. */
 export interface AccountOptions {
-  stateDir: string;
+  store: StateStore;
   directory: string;
   email: string;
   keyType?: KeyType;
@@ -38,22 +26,6 @@ function withNonceRetries(client: acme.Client): acme.Client {
   return client;
 }
 
-/** Directory of the account for that directory URL and email. */
-export function accountDir(stateDir: string, directory: string, email: string): string {
-  const hash = createHash('sha256').update(directory).digest('hex').slice(0, 16);
-  const safeEmail = (email || 'no-email').replace(/[^A-Za-z0-9@._+-]/g, '_');
-  return join(stateDir, 'accounts', hash, safeEmail);
-}
-
-async function readIfExists(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-}
-
 /**
  * An acme-client Client logged into the account, registering it on first use.
  * `create: false` (check mode) never calls newAccount: it returns undefined when none is stored.
@@ -62,17 +34,15 @@ export async function loadOrCreateAccount(
   opts: AccountOptions,
   create = true,
 ): Promise<{ client: acme.Client; record: AccountRecord; created: boolean } | undefined> {
-  const dir = accountDir(opts.stateDir, opts.directory, opts.email);
-  const keyPath = join(dir, 'key.pem');
-  const recPath = join(dir, 'account.json');
-  let key = await readIfExists(keyPath);
-  const recText = await readIfExists(recPath);
+  const accounts = opts.store.accounts;
+  const stored = await accounts.read(opts.directory, opts.email);
+  let key = stored.key;
   const eab = opts.eab ? { kid: opts.eab.kid, hmacKey: opts.eab.hmacKey } : undefined;
   if (eab) registerSecret(eab.hmacKey);
   const clientOpts = { directoryUrl: opts.directory, backoffAttempts: 30, backoffMin: 100, backoffMax: 1000 };
-  if (key && recText) {
+  if (key && stored.record) {
     registerSecret(key);
-    const record = JSON.parse(recText) as AccountRecord;
+    const record = stored.record;
     const client = withNonceRetries(
       new acme.Client({ ...clientOpts, accountKey: key, accountUrl: record.url }),
     );
@@ -81,7 +51,7 @@ export async function loadOrCreateAccount(
   if (!create) return undefined;
   if (!key) {
     key = generateKey(opts.keyType ?? 'ec256');
-    await writeFileAtomic(keyPath, key, 0o600);
+    await accounts.writeKey(opts.directory, opts.email, key);
   }
   registerSecret(key);
   const client = withNonceRetries(
@@ -97,6 +67,6 @@ export async function loadOrCreateAccount(
     url: client.getAccountUrl(),
     created: new Date().toISOString(),
   };
-  await writeFileAtomic(recPath, `${JSON.stringify(record, null, 2)}\n`, 0o600);
+  await accounts.writeRecord(record);
   return { client, record, created: true };
 }

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import * as acme from 'acme-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RateLimitedError, withAcmeContext, type AcmeCallContext } from './http.js';
-import { freePort } from '../lab/ports.js';
+import { freePort } from '../../test/lab/ports.js';
 
 // A real local HTTP server answering like a rate-limiting CA (problem document + Retry-After).
 let server: Server;

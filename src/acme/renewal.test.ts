@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chooseInWindow, decide, domainChange } from './renewal.js';
-import type { CertMeta } from './store.js';
+import type { CertMeta } from '../store/types.js';
 
 const DAY = 86_400_000;
 function meta(days: number, issuedDaysAgo: number, extra: Partial<CertMeta> = {}): CertMeta {

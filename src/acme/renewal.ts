@@ -4,7 +4,7 @@
  * (1/3 left by default, 1/2 for lifetimes ≤ 10 days, as Let's Encrypt advises) — never a fixed day
  * count, which breaks with short-lived certificates.
  */
-import type { CertMeta } from './store.js';
+import type { CertMeta } from '../store/types.js';
 
 /** What to do and why. */
 export interface RenewalDecision {

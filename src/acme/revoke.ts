@@ -7,7 +7,7 @@ import { ModuleError } from '../errors.js';
 import { loadOrCreateAccount } from './account.js';
 import { trustDirectory, withAcmeContext, type AcmeCallContext } from './http.js';
 import { acmeFailure } from './problem.js';
-import { CertStore, type CertMeta } from './store.js';
+import type { CertMeta, StateStore } from '../store/types.js';
 
 /** Revocation reasons of RFC 5280 §5.3.1 users may name. */
 export const REVOKE_REASONS: Record<string, number> = {
@@ -19,28 +19,28 @@ export const REVOKE_REASONS: Record<string, number> = {
 
 /** Revoke certificate `name` from the store at `stateDir`. */
 export async function revokeStored(
-  stateDir: string,
+  state: StateStore,
   name: string,
   opts: { reason?: string; log?: (l: string) => void } = {},
 ): Promise<CertMeta> {
-  const store = new CertStore(stateDir);
+  const store = state.certs;
   const lock = await store.lock(name);
   try {
     const meta = await store.readMeta(name);
-    if (!meta) throw new ModuleError(`certs revoke: no certificate named "${name}" in ${stateDir}`);
+    if (!meta) throw new ModuleError(`certs revoke: no certificate named "${name}" in ${state.location}`);
     const ctx: AcmeCallContext = { maxRetryAfterSec: 60, log: opts.log ?? (() => {}), requests: [] };
     await withAcmeContext(ctx, async () => {
       try {
         if (meta.ca_bundle) await trustDirectory(meta.directory, await readFile(meta.ca_bundle, 'utf8'));
         const account = await loadOrCreateAccount(
-          { stateDir, directory: meta.directory, email: meta.email ?? '' },
+          { store: state, directory: meta.directory, email: meta.email ?? '' },
           false,
         );
         if (!account)
           throw new ModuleError(
             `certs revoke: no stored account for ${meta.email ?? '(no email)'} at ${meta.directory}`,
           );
-        const cert = await readFile(store.livePaths(name).cert, 'utf8');
+        const { cert } = await store.readLive(name);
         await account.client.revokeCertificate(cert, {
           reason: REVOKE_REASONS[opts.reason ?? 'unspecified'] ?? 0,
         });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyseHost } from './analyse-host.js';
 import { chainProblem, parseCertificates } from './cert-analysis.js';
-import { issue, makeCas, newKey, type Issued, type TestCa } from '../lab/pki.js';
+import { issue, makeCas, newKey, type Issued, type TestCa } from '../../test/lab/pki.js';
 import type { HostFacts } from './types.js';
 
 // Facts as gather.sh reports them: the CERTIFICATE blocks and the public key derived from each key

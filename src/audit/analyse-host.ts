@@ -1,19 +1,12 @@
 /**
- * Analysis of one host's gathered facts: TLS sites, every certificate file they reference (validity,
- * names, key match, key permissions, chain, stapling, managed/current) and the handshake targets
- * for the served-certificate check. Pure: no I/O, so it is unit-tested with generated certificates.
+ * Analysis of one host's gathered facts: TLS sites, every certificate file they reference (judged in
+ * cert-findings.ts), the names each site serves, stapling, and the handshake targets for the
+ * served-certificate check. Pure: no I/O, so it is unit-tested with generated certificates.
  */
 import type { X509Certificate } from 'node:crypto';
-import {
-  certNames,
-  chainProblem,
-  daysLeft,
-  keyMatches,
-  ocspUrls,
-  oneLine,
-  parseCertificates,
-} from './cert-analysis.js';
-import { legacyProtocols } from './config-common.js';
+import { certNames } from './cert-analysis.js';
+import { analyseCert } from './cert-findings.js';
+import { legacyProtocols } from '../webservers/config-common.js';
 import { declaredWebservers, driftFindings } from './drift.js';
 import { finding } from './findings.js';
 import { expandPath, siteLabel, sitesOf } from './sites.js';
@@ -39,7 +32,100 @@ export interface ServedTarget {
   certPath: string;
 }
 
-const MANAGED = /^\/etc\/ssl\/certfleet\/([^/]+)\//;
+/** What the passes over one host share: where findings go (deduplicated) and what was learnt. */
+interface Analysis {
+  host: string;
+  facts: HostFacts;
+  opts: AnalyseOptions;
+  add(f: Finding): void;
+  certificates: Map<string, CertReport>;
+  leaves: Map<string, X509Certificate>;
+  missing: Set<string>;
+  targets: ServedTarget[];
+}
+
+/** Files a site names that are not on the host, and protocols that should be off. */
+function siteFindings(a: Analysis, site: TlsSite, label: string): void {
+  for (const p of [...site.certFiles, ...site.keyFiles, ...site.chainFiles]) {
+    if (a.facts.stats.get(p)?.exists === false && !a.missing.has(p)) {
+      a.missing.add(p);
+      a.add(
+        finding(
+          'FILE_MISSING',
+          a.host,
+          `${site.server} config ${site.file}:${site.line} points at missing ${p}`,
+          {
+            site: label,
+            path: p,
+          },
+        ),
+      );
+    }
+  }
+  const legacy = legacyProtocols(site.protocols);
+  if (legacy.length)
+    a.add(
+      finding(
+        'TLS_LEGACY_PROTOCOL',
+        a.host,
+        `${site.server} site enables ${legacy.join(', ')} (${site.file}:${site.line})`,
+        {
+          site: label,
+        },
+      ),
+    );
+}
+
+/** One certificate a site uses: its analysis (once per file), the site's names, stapling, handshake targets. */
+function siteCertificate(a: Analysis, site: TlsSite, label: string, certPath: string, i: number): void {
+  const keyPath = site.keyFiles[i] ?? certPath;
+  const chainPem = site.chainFiles.map((c) => a.facts.certs.get(c) ?? '').join('\n');
+  let report = a.certificates.get(certPath);
+  if (!report) {
+    report = analyseCert(a, certPath, keyPath, chainPem, label);
+    if (report) a.certificates.set(certPath, report);
+  }
+  const leaf = a.leaves.get(certPath);
+  if (!report || !leaf) return;
+  for (const name of site.serverNames) {
+    const covered = name.startsWith('*.')
+      ? certNames(leaf).includes(name)
+      : leaf.checkHost(name) !== undefined;
+    if (!covered)
+      a.add(
+        finding(
+          'CERT_NAME_MISMATCH',
+          a.host,
+          `${name} is not covered by ${certPath} (${report.sans.join(', ')})`,
+          {
+            site: name,
+            path: certPath,
+          },
+        ),
+      );
+  }
+  if (site.stapling && report.ocsp_urls.length === 0)
+    a.add(
+      finding('STAPLING_NO_OCSP', a.host, `OCSP stapling is on but ${certPath} has no OCSP responder URL`, {
+        site: label,
+        path: certPath,
+      }),
+    );
+  const names = site.serverNames.length ? site.serverNames : certNames(leaf).slice(0, 1);
+  for (const port of site.ports)
+    for (const n of names) {
+      const servername = n.replace(/^\*\./, 'audit.');
+      if (!a.targets.some((t) => t.port === port && t.servername === servername))
+        a.targets.push({
+          port,
+          servername,
+          expectedFingerprint: report.fingerprint_sha256,
+          site: label,
+          server: site.server,
+          certPath,
+        });
+    }
+}
 
 /** Analyse one reachable host; `served` is filled later by the handshakes. */
 export function analyseHost(
@@ -49,93 +135,27 @@ export function analyseHost(
   opts: AnalyseOptions,
 ): { report: HostReport; findings: Finding[]; targets: ServedTarget[] } {
   const findings: Finding[] = driftFindings(host, vars, facts);
-  const sites = sitesOf(facts);
-  const certificates = new Map<string, CertReport>();
-  const leaves = new Map<string, X509Certificate>();
-  const targets: ServedTarget[] = [];
-  const missing = new Set<string>();
-  const add = (f: Finding) => {
-    if (!findings.some((g) => g.code === f.code && g.path === f.path && g.site === f.site)) findings.push(f);
+  const a: Analysis = {
+    host,
+    facts,
+    opts,
+    add: (f) => {
+      if (!findings.some((g) => g.code === f.code && g.path === f.path && g.site === f.site))
+        findings.push(f);
+    },
+    certificates: new Map(),
+    leaves: new Map(),
+    missing: new Set(),
+    targets: [],
   };
-
+  const sites = sitesOf(facts);
   for (const site of sites) {
     const label = siteLabel(site);
-    for (const p of [...site.certFiles, ...site.keyFiles, ...site.chainFiles]) {
-      if (facts.stats.get(p)?.exists === false && !missing.has(p)) {
-        missing.add(p);
-        add(
-          finding(
-            'FILE_MISSING',
-            host,
-            `${site.server} config ${site.file}:${site.line} points at missing ${p}`,
-            { site: label, path: p },
-          ),
-        );
-      }
-    }
-    const legacy = legacyProtocols(site.protocols);
-    if (legacy.length) {
-      add(
-        finding(
-          'TLS_LEGACY_PROTOCOL',
-          host,
-          `${site.server} site enables ${legacy.join(', ')} (${site.file}:${site.line})`,
-          { site: label },
-        ),
-      );
-    }
-    const certPaths = site.certFiles.flatMap((p) => expandPath(facts, p)).filter((p) => !missing.has(p));
-    certPaths.forEach((certPath, i) => {
-      const keyPath = site.keyFiles[i] ?? certPath;
-      const chainPem = site.chainFiles.map((c) => facts.certs.get(c) ?? '').join('\n');
-      let report = certificates.get(certPath);
-      if (!report) {
-        report = analyseCert(host, certPath, keyPath, chainPem, label, facts, opts, add, leaves);
-        if (report) certificates.set(certPath, report);
-      }
-      const leaf = leaves.get(certPath);
-      if (!report || !leaf) return;
-      for (const name of site.serverNames) {
-        const covered = name.startsWith('*.')
-          ? certNames(leaf).includes(name)
-          : leaf.checkHost(name) !== undefined;
-        if (!covered)
-          add(
-            finding(
-              'CERT_NAME_MISMATCH',
-              host,
-              `${name} is not covered by ${certPath} (${report.sans.join(', ')})`,
-              { site: name, path: certPath },
-            ),
-          );
-      }
-      if (site.stapling && report.ocsp_urls.length === 0) {
-        add(
-          finding('STAPLING_NO_OCSP', host, `OCSP stapling is on but ${certPath} has no OCSP responder URL`, {
-            site: label,
-            path: certPath,
-          }),
-        );
-      }
-      const names = site.serverNames.length ? site.serverNames : certNames(leaf).slice(0, 1);
-      for (const port of site.ports) {
-        for (const n of names) {
-          const servername = n.replace(/^\*\./, 'audit.');
-          if (!targets.some((t) => t.port === port && t.servername === servername)) {
-            targets.push({
-              port,
-              servername,
-              expectedFingerprint: report.fingerprint_sha256,
-              site: label,
-              server: site.server,
-              certPath,
-            });
-          }
-        }
-      }
-    });
+    siteFindings(a, site, label);
+    const certPaths = site.certFiles.flatMap((p) => expandPath(facts, p)).filter((p) => !a.missing.has(p));
+    certPaths.forEach((certPath, i) => siteCertificate(a, site, label, certPath, i));
   }
-  if (!sites.length) add(finding('NO_TLS_SITES', host, 'no TLS site in any web-server config'));
+  if (!sites.length) a.add(finding('NO_TLS_SITES', host, 'no TLS site in any web-server config'));
 
   const os = facts.osRelease;
   const report: HostReport = {
@@ -148,128 +168,8 @@ export function analyseHost(
     },
     webservers: { installed: facts.installed, running: facts.running },
     sites: sites.map((s: TlsSite) => ({ ...s })),
-    certificates: [...certificates.values()],
+    certificates: [...a.certificates.values()],
     served: [],
   };
-  return { report, findings, targets };
-}
-
-function analyseCert(
-  host: string,
-  certPath: string,
-  keyPath: string,
-  chainPem: string,
-  site: string,
-  facts: HostFacts,
-  opts: AnalyseOptions,
-  add: (f: Finding) => void,
-  leaves: Map<string, X509Certificate>,
-): CertReport | undefined {
-  const at = { site, path: certPath };
-  const chain = parseCertificates(`${facts.certs.get(certPath) ?? ''}\n${chainPem}`);
-  if (!chain.length) {
-    const why = facts.keyErrors.get(certPath) ?? 'no PEM certificate in it';
-    add(finding('CERT_UNREADABLE', host, `${certPath}: ${why}`, at));
-    return undefined;
-  }
-  const leaf = chain[0];
-  leaves.set(certPath, leaf);
-  const days = daysLeft(leaf, opts.now);
-  const subject = oneLine(leaf.subject);
-  if (new Date(leaf.validTo) <= opts.now) {
-    add(
-      finding(
-        'CERT_EXPIRED',
-        host,
-        `${certPath} (${subject}) expired on ${new Date(leaf.validTo).toISOString()}`,
-        at,
-      ),
-    );
-  } else if (days < opts.warnDays) {
-    add(finding('CERT_EXPIRING', host, `${certPath} (${subject}) expires in ${days} days`, at));
-  }
-  if (new Date(leaf.validFrom) > opts.now) {
-    add(
-      finding(
-        'CERT_NOT_YET_VALID',
-        host,
-        `${certPath} is valid only from ${new Date(leaf.validFrom).toISOString()}`,
-        at,
-      ),
-    );
-  }
-  const pub = facts.pubkeys.get(keyPath);
-  let matches: boolean | null = null;
-  if (pub) {
-    matches = keyMatches(leaf, pub);
-    if (!matches)
-      add(
-        finding('KEY_MISMATCH', host, `private key ${keyPath} does not belong to ${certPath}`, {
-          site,
-          path: keyPath,
-        }),
-      );
-  } else if (facts.stats.get(keyPath)?.exists !== false) {
-    const why = facts.keyErrors.get(keyPath) ?? 'no private key found in it';
-    add(
-      finding('KEY_UNCHECKED', host, `cannot check private key ${keyPath}: ${why}`, { site, path: keyPath }),
-    );
-  }
-  const st = facts.stats.get(keyPath);
-  if (st?.mode && (pub || facts.keyErrors.has(keyPath)) && (parseInt(st.mode, 8) & 0o004) !== 0) {
-    add(
-      finding(
-        'KEY_WORLD_READABLE',
-        host,
-        `private key ${keyPath} is mode ${st.mode.padStart(4, '0')} (world-readable)`,
-        { site, path: keyPath },
-      ),
-    );
-  }
-  const problem = chainProblem(chain);
-  if (problem) add(finding('CHAIN_INCOMPLETE', host, `${certPath}: ${problem}`, at));
-
-  // managed: delivered under /etc/ssl/certfleet/NAME/, or (copied elsewhere) the very certificate
-  // that is live for NAME in the control node's state dir
-  const byPath = MANAGED.exec(certPath)?.[1];
-  const bySerial = [...(opts.liveSerials ?? [])].find(([, serial]) => serial === leaf.serialNumber)?.[0];
-  const managed = byPath ?? bySerial;
-  let current: boolean | null = null;
-  if (!managed) {
-    add(
-      finding(
-        'CERT_NOT_MANAGED',
-        host,
-        `${certPath} is not under /etc/ssl/certfleet/ (not delivered by certfleet)`,
-        at,
-      ),
-    );
-  } else if (opts.liveSerials?.has(managed)) {
-    current = opts.liveSerials.get(managed) === leaf.serialNumber;
-    if (!current)
-      add(
-        finding(
-          'CERT_OUTDATED',
-          host,
-          `${certPath} (serial ${leaf.serialNumber}) is not the live certificate of ${managed}`,
-          at,
-        ),
-      );
-  }
-  return {
-    path: certPath,
-    subject,
-    sans: certNames(leaf),
-    issuer: oneLine(leaf.issuer),
-    serial: leaf.serialNumber,
-    not_after: new Date(leaf.validTo).toISOString(),
-    days_left: days,
-    fingerprint_sha256: leaf.fingerprint256,
-    key_path: keyPath,
-    key_matches: matches,
-    chain_complete: problem === undefined,
-    managed_name: managed,
-    current,
-    ocsp_urls: ocspUrls(leaf),
-  };
+  return { report, findings, targets: a.targets };
 }

@@ -3,16 +3,8 @@
  * declares in its `distro` and `webserver` variables.
  */
 import { finding } from './findings.js';
-import type { Finding, HostFacts, WebServerKind } from './types.js';
-
-const ALIASES: Record<string, WebServerKind> = {
-  nginx: 'nginx',
-  apache: 'apache',
-  apache2: 'apache',
-  httpd: 'apache',
-  haproxy: 'haproxy',
-  tomcat: 'tomcat',
-};
+import { kindOf } from '../webservers/kind.js';
+import type { Finding, HostFacts } from './types.js';
 
 /** The `webservers`/`webserver` variable as a list of names (a string, a list, or absent). */
 export function declaredWebservers(v: unknown): string[] | undefined {
@@ -41,7 +33,7 @@ export function driftFindings(host: string, vars: Record<string, unknown>, facts
   }
   const declared = declaredWebservers(vars.webservers ?? vars.webserver);
   if (declared) {
-    const want = new Set<string>(declared.map((w): string => ALIASES[w.toLowerCase()] ?? w.toLowerCase()));
+    const want = new Set<string>(declared.map((w): string => kindOf(w) ?? w.toLowerCase()));
     const have = new Set<string>(facts.running);
     const missing = [...want].filter((w) => !have.has(w));
     const extra = [...have].filter((w) => !want.has(w));

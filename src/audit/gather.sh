@@ -123,76 +123,30 @@ emit_file() {
   fi
 }
 
-# alive COMMS PIDFILE...: a pid file names a live, non-zombie process whose comm is one of COMMS
-# (a stale pid file can name a recycled pid of another program); builtins only
-alive() {
-  comms=$1
-  shift
-  for pf in "$@"; do
-    [ -r "$pf" ] && read -r pid <"$pf" 2>/dev/null || continue
-    [ -n "$pid" ] && [ -r "/proc/$pid/stat" ] || continue
-    read -r st <"/proc/$pid/stat" 2>/dev/null || continue
-    case "$st" in *") Z "*) continue ;; esac
-    read -r comm <"/proc/$pid/comm" 2>/dev/null || continue
-    case " $comms " in *" $comm "*) return 0 ;; esac
-  done
-  return 1
-}
-
 main() {
   sec os-release -
   cat /etc/os-release 2>/dev/null || cat /usr/lib/os-release 2>/dev/null
   end
 
   CONFS='' CONFS_nginx='' CONFS_apache='' CONFS_haproxy='' CONFS_tomcat=''
-  NGINX_ROOT=/etc/nginx
-  APACHE_ROOT=/etc/apache2
+  # ws_detect (written from the web-server adapters, prepended to this script) prints the installed
+  # and running servers and sets WS_CFG_<kind> and WS_ROOT_<kind>
   sec servers -
-  if command -v nginx >/dev/null 2>&1; then
-    echo 'installed nginx'
-    alive nginx /run/nginx.pid /var/run/nginx.pid && echo 'running nginx'
-  fi
-  if command -v apache2 >/dev/null 2>&1 || command -v httpd >/dev/null 2>&1; then
-    echo 'installed apache'
-    alive 'apache2 httpd' /run/apache2/apache2.pid /var/run/apache2/apache2.pid /run/httpd/httpd.pid /var/run/httpd.pid &&
-      echo 'running apache'
-  fi
-  if command -v haproxy >/dev/null 2>&1; then
-    echo 'installed haproxy'
-    alive haproxy /run/haproxy.pid /var/run/haproxy.pid && echo 'running haproxy'
-  fi
-  TOMCAT_XML=''
-  for x in /etc/tomcat*/server.xml /opt/tomcat/conf/server.xml; do
-    [ -f "$x" ] && TOMCAT_XML=$x && break
-  done
-  if [ -n "$TOMCAT_XML" ]; then
-    echo 'installed tomcat'
-    alive java /run/tomcat*.pid /var/run/tomcat*.pid /opt/tomcat/temp/tomcat.pid && echo 'running tomcat'
-  fi
+  ws_detect
   end
 
-  if command -v nginx >/dev/null 2>&1; then
-    conf=$(nginx -V 2>&1 | sed -n 's/.*--conf-path=\([^ ]*\).*/\1/p')
-    conf=${conf:-/etc/nginx/nginx.conf}
-    NGINX_ROOT=${conf%/*}
-    collect nginx "$NGINX_ROOT" "$conf"
-  fi
-  if [ -f /etc/apache2/apache2.conf ]; then
-    collect apache /etc/apache2 /etc/apache2/apache2.conf
-  elif [ -f /etc/httpd/conf/httpd.conf ]; then
-    APACHE_ROOT=/etc/httpd
-    collect apache /etc/httpd /etc/httpd/conf/httpd.conf
-  fi
-  [ -f /etc/haproxy/haproxy.cfg ] && collect haproxy /etc/haproxy /etc/haproxy/haproxy.cfg
-  [ -n "$TOMCAT_XML" ] && collect tomcat "${TOMCAT_XML%/*}" "$TOMCAT_XML"
+  for k in nginx apache haproxy tomcat; do
+    eval "cfg=\$WS_CFG_$k root=\$WS_ROOT_$k"
+    [ -n "$cfg" ] && collect "$k" "$root" "$cfg"
+  done
 
   # shellcheck disable=SC2086 # word splitting of the file lists is intended
   done_paths=' '
   for p in $(
-    refs nginx "$NGINX_ROOT" $CONFS_nginx
-    refs apache "$APACHE_ROOT" $CONFS_apache
-    refs haproxy /etc/haproxy $CONFS_haproxy
-    refs tomcat "${TOMCAT_XML%/conf/server.xml}" $CONFS_tomcat
+    refs nginx "$WS_ROOT_nginx" $CONFS_nginx
+    refs apache "$WS_ROOT_apache" $CONFS_apache
+    refs haproxy "$WS_ROOT_haproxy" $CONFS_haproxy
+    refs tomcat "$WS_ROOT_tomcat" $CONFS_tomcat
   ); do
     case "$done_paths" in *" $p "*) continue ;; esac
     done_paths="$done_paths$p "

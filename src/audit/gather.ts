@@ -7,13 +7,14 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Connection } from '../connections/connection.js';
 import { codeAsset } from '../paths.js';
+import { detectionScript } from './gather-servers.js';
 import type { HostFacts, PathStat, WebServerKind } from './types.js';
 
 let scriptBody: string | undefined;
 
 /** The gather script with a fresh frame mark; `mark` is what parseGatherOutput needs. */
 export function gatherScript(): { script: string; mark: string } {
-  scriptBody ??= readFileSync(codeAsset('audit', 'gather.sh'), 'utf8');
+  scriptBody ??= `${detectionScript()}${readFileSync(codeAsset('audit', 'gather.sh'), 'utf8')}`;
   const mark = `@@CERTFLEET-${randomBytes(8).toString('hex')}`;
   return { script: `MARK='${mark}'\n${scriptBody}`, mark };
 }

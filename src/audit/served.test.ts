@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createSecureContext, createServer, type Server as TlsServer } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchServedCert } from './served.js';
-import { issue, makeCas, type Issued } from '../lab/pki.js';
+import { issue, makeCas, type Issued } from '../../test/lab/pki.js';
 
 describe('fetchServedCert', () => {
   let dir: string;

@@ -4,8 +4,10 @@
  */
 import type { FindingCode, Severity } from './findings.js';
 
-/** A web server an audit knows how to read. `apache` covers Debian apache2 and RHEL httpd. */
-export type WebServerKind = 'nginx' | 'apache' | 'haproxy' | 'tomcat';
+import type { TlsSite } from '../webservers/sites.js';
+import type { WebServerKind } from '../webservers/kind.js';
+
+export type { TlsSite, WebServerKind };
 
 /** stat(1) of a path referenced by a config, as seen on the host. */
 export interface PathStat {
@@ -34,26 +36,6 @@ export interface HostFacts {
   pubkeys: Map<string, string>;
   /** files the script saw a PRIVATE KEY block in, whose public key could not be derived */
   keyErrors: Map<string, string>;
-}
-
-/** One TLS listener block of a web-server config (nginx server{}, Apache vhost, HAProxy bind...). */
-export interface TlsSite {
-  server: WebServerKind;
-  /** config file and line where the block starts */
-  file: string;
-  line: number;
-  serverNames: string[];
-  /** TCP ports served with TLS */
-  ports: number[];
-  /** certificate files (nginx ssl_certificate, SSLCertificateFile, HAProxy crt, ...) */
-  certFiles: string[];
-  /** key files; empty when the key lives in the certificate file (HAProxy) */
-  keyFiles: string[];
-  /** extra chain files (SSLCertificateChainFile, certificateChainFile) */
-  chainFiles: string[];
-  /** protocols enabled, as written (`TLSv1.2`, `TLSv1`...); undefined when not set */
-  protocols?: string[];
-  stapling: boolean;
 }
 
 /** One problem (or fact worth noting) found by an audit. */

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { issue } from '../lab/pki.js';
+import { issue } from '../../test/lab/pki.js';
 import { ConfigError } from '../errors.js';
 import { liveSerials } from './audit.js';
 

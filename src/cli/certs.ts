@@ -4,14 +4,13 @@
  * settings WITHOUT secrets); secrets come from the environment at renew time, by the provider's
  * variable names (`RFC2136_TSIG_SECRET`, `OVH_APPLICATION_SECRET`, ...), never from the store.
  */
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { KeyType } from '../acme/crypto.js';
-import { dnsOptionsFrom, dnsParamsFromStored, type DnsParams } from '../acme/dns-params.js';
+import { dnsParamsFromStored, type DnsParams } from '../acme/dns-params.js';
 import { decide } from '../acme/renewal.js';
-import { CertStore, type CertMeta } from '../acme/store.js';
-import { withDnsChallenges } from '../dns/dns01.js';
+import { openStore } from '../store/file-store.js';
+import type { CertMeta, StateStore } from '../store/types.js';
 import { CertfleetError, ConfigError, ModuleError, messageOf } from '../errors.js';
 import { redact } from '../output/redact.js';
 
@@ -29,7 +28,7 @@ export interface CertRow {
 
 /** Rows for every stored certificate, decided offline (stored ARI window, no network). */
 export async function listCerts(stateDir: string, now = new Date()): Promise<CertRow[]> {
-  const store = new CertStore(stateDir);
+  const store = openStore(stateDir).certs;
   const rows: CertRow[] = [];
   for (const name of await store.names()) {
     const meta = await store.readMeta(name);
@@ -84,7 +83,7 @@ function table(rows: CertRow[]): string {
 
 /** Renew one stored certificate from its meta (secrets from the environment). */
 async function renewOne(
-  stateDir: string,
+  store: StateStore,
   meta: CertMeta,
   opts: { force?: boolean; check?: boolean; verbose?: boolean },
 ) {
@@ -93,31 +92,29 @@ async function renewOne(
   }
   // check mode orders nothing, so it needs no DNS secret
   const dns: DnsParams = opts.check ? (meta.dns as DnsParams) : dnsParamsFromStored(meta.dns);
-  const caBundlePem = meta.ca_bundle ? await readFile(meta.ca_bundle, 'utf8') : undefined;
-  const dnsOpts = dnsOptionsFrom(dns, { journalDir: stateDir });
   const log = (m: string) => {
     if (opts.verbose || m.startsWith('[WARNING]')) process.stderr.write(`${redact(m)}\n`);
   };
   // the ACME client stack loads only for the commands that talk to a CA
-  const { ensureCertificate } = await import('../acme/ensure.js');
-  return ensureCertificate({
-    stateDir,
-    name: meta.name,
-    domains: meta.domains,
-    directory: meta.directory,
-    email: meta.email ?? '',
-    keyType: meta.key_type as KeyType,
-    accountKeyType: meta.account_key_type as KeyType | undefined,
-    profile: meta.profile,
-    preferredChain: meta.preferred_chain,
-    renew: { ari: meta.renew?.ari, fraction: meta.renew?.fraction, force: opts.force },
-    check: !!opts.check,
-    caBundlePem,
-    caBundleFile: meta.ca_bundle,
-    dnsMeta: meta.dns,
-    runChallenges: (items, fn) => withDnsChallenges(items, { ...dnsOpts, log }, fn),
-    log,
-  });
+  const { obtainCertificate } = await import('../acme/obtain.js');
+  return obtainCertificate(
+    store,
+    {
+      name: meta.name,
+      domains: meta.domains,
+      directory: meta.directory,
+      email: meta.email,
+      keyType: meta.key_type as KeyType,
+      accountKeyType: meta.account_key_type as KeyType | undefined,
+      profile: meta.profile,
+      preferredChain: meta.preferred_chain,
+      renew: { ari: meta.renew?.ari, fraction: meta.renew?.fraction, force: opts.force },
+      caBundleFile: meta.ca_bundle,
+      dns,
+      storedDns: meta.dns,
+    },
+    { check: !!opts.check, log },
+  );
 }
 
 /** Register `certs list|renew|revoke`. */
@@ -154,7 +151,8 @@ export function registerCerts(program: Command): void {
         cmd: Command,
       ) => {
         const stateDir = resolve(o.stateDir);
-        const store = new CertStore(stateDir);
+        const state = openStore(stateDir);
+        const store = state.certs;
         const names = name ? [name] : await store.names();
         if (name && !(await store.readMeta(name)))
           throw new ConfigError(`certs renew: no certificate named "${name}" in ${stateDir}`);
@@ -164,7 +162,7 @@ export function registerCerts(program: Command): void {
           const meta = await store.readMeta(n);
           if (!meta) continue;
           try {
-            const r = await renewOne(stateDir, meta, { ...o, verbose });
+            const r = await renewOne(state, meta, { ...o, verbose });
             const verb = o.check
               ? { issue: 'would issue', renew: 'would renew', none: 'up to date' }[r.action]
               : { issue: 'issued', renew: 'renewed', none: 'up to date' }[r.action];
@@ -191,11 +189,11 @@ export function registerCerts(program: Command): void {
     .action(async (name: string, o: { stateDir: string; reason: string }) => {
       const reasons = ['unspecified', 'keyCompromise', 'superseded', 'cessationOfOperation'];
       if (!reasons.includes(o.reason)) throw new ConfigError(`--reason must be one of ${reasons.join(', ')}`);
-      const stateDir = resolve(o.stateDir);
-      if (!(await new CertStore(stateDir).readMeta(name)))
-        throw new ModuleError(`certs revoke: no certificate named "${name}" in ${stateDir}`);
+      const state = openStore(resolve(o.stateDir));
+      if (!(await state.certs.readMeta(name)))
+        throw new ModuleError(`certs revoke: no certificate named "${name}" in ${state.location}`);
       const { revokeStored } = await import('../acme/revoke.js');
-      const meta = await revokeStored(stateDir, name, { reason: o.reason });
+      const meta = await revokeStored(state, name, { reason: o.reason });
       process.stdout.write(
         `${name}: revoked (serial ${meta.serial}); the next run or \`certs renew\` issues a new one\n`,
       );

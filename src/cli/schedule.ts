@@ -13,7 +13,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { writeFileAtomic } from '../acme/fs-atomic.js';
+import { writeFileAtomic } from '../store/fs-atomic.js';
 import { ConfigError } from '../errors.js';
 
 /** Where the files of one schedule go. */

@@ -2,8 +2,9 @@
 # the sh driver: "ID NLINES NBYTES\n", NLINES script lines, NBYTES of stdin; the job's end is
 # "\x1eID RC\n" on stdout and "\x1eID\n" on stderr. A script is run by /bin/sh with the stdin bytes as
 # its stdin, unless its first line is "#!certfleet OP": then OP runs here, in this process, with one
-# argument per following line (%-escaped: %25 %0A %0D) — no fork, no exec. The ops print exactly what
-# the sh scripts they stand for print (remote-file.ts), so the controller parses one format.
+# argument per following line (%-escaped: %25 %0A %0D) — no fork, no exec; an op gets the stdin bytes
+# first, then its arguments. The ops print exactly what the sh scripts they stand for print
+# (files/stat.ts, files/write.ts), so the controller parses one format. A job cut short is never run.
 # Only core Perl of the perl-base package; without Digest::SHA the `stat` op is not offered. Modules
 # load on first use: the driver starts on every host of every run, and a first run hashes no file.
 # (No `use strict` or `warnings` here, for the same reason: each costs a module load at every start;
@@ -17,24 +18,31 @@ my ($tmp, %user, %group);
 sub uname { my $i = shift; $user{$i} //= getpwuid($i) // 'UNKNOWN' }
 sub gname { my $i = shift; $group{$i} //= getgrgid($i) // 'UNKNOWN' }
 
-# stat PATH [NAME]: as statSnippet() in remote-file.ts
+# stat INTO HASH PATH...: as statScript() in files/stat.ts — per path seven NUL-terminated fields:
+# path, type, mode, owner, group, "SHA256  -\n" (files, when HASH), link target + "\n" (links)
 sub op_stat {
-    my ($p, $into) = @_;
-    if (length($into) && -d $p && !-l $p) { $p =~ s{/$}{}; $p .= "/$into" }
-    print "path|$p\n";
-    if (-l $p) { print 'link|', readlink($p), "\n"; return 0 }
-    my @s = stat($p);
-    if (!@s) { print "absent\n"; return 0 }
-    my $head = sprintf('%o|%s|%s', $s[2] & 07777, uname($s[4]), gname($s[5]));
-    if (-d _) { print "directory|$head\n"; return 0 }
-    if (!-f _) { print "other\n"; return 0 }
-    my $f;
-    if (!open($f, '<', $p)) { print STDERR "cannot open $p: $!\n"; return 2 }
-    binmode($f);
-    require Digest::SHA;
-    my $d = Digest::SHA->new(256);
-    $d->addfile($f);
-    print "file|$head|", $d->hexdigest, "  -\n";
+    my (undef, $into, $hash, @paths) = @_;
+    for my $p (@paths) {
+        if (length($into) && -d $p && !-l $p) { $p =~ s{/$}{}; $p .= "/$into" }
+        print "$p\0";
+        if (-l $p) { print "link\0\0\0\0\0", readlink($p), "\n\0"; next }
+        my @s = stat($p);
+        if (!@s) { print "absent\0\0\0\0\0\0"; next }
+        my $head = sprintf("%o\0%s\0%s\0", $s[2] & 07777, uname($s[4]), gname($s[5]));
+        if (-d _) { print "directory\0$head\0\0"; next }
+        if (!-f _) { print "other\0\0\0\0\0\0"; next }
+        print "file\0$head";
+        if (length $hash) {
+            my $f;
+            if (!open($f, '<', $p)) { print STDERR "$p: $!\n"; return 2 }
+            binmode($f);
+            require Digest::SHA;
+            my $d = Digest::SHA->new(256);
+            $d->addfile($f);
+            print $d->hexdigest, "  -\n";
+        }
+        print "\0\0";
+    }
     return 0;
 }
 
@@ -54,9 +62,10 @@ sub ids {
     return ($u, $gid);
 }
 
-# write DEST MODE CHOWN KEEP RAND (content on stdin): as atomicWrite() in remote-file.ts
+# write DEST MODE CHOWN KEEP RAND SIZE SHA256 (content on stdin): as writeFile() in files/write.ts; the
+# temp file is renamed only when the bytes received are exactly the bytes sent
 sub op_write {
-    my ($d, $mode, $own, $keep, $rand, $in) = @_;
+    my ($in, $d, $mode, $own, $keep, $rand, $size, $sum) = @_;
     my $dir = '.';
     if ($d =~ m{^(.*)/}s) { $dir = length($1) ? $1 : '/' }
     if (!-d $dir) { print STDERR "destination directory $dir does not exist\n"; return 3 }
@@ -77,8 +86,11 @@ sub op_write {
         $off += $w;
     }
     $err = "$!" if !defined($err) && !close($fh);
-    my $fail = sub { unlink($t); print STDERR "$_[0]\n"; return 1 };
+    my $fail = sub { unlink($t); print STDERR "$_[0]\n"; return $_[1] // 1 };
     return $fail->("cannot write $t: $err") if defined $err;
+    my $short = "the content of $d arrived incomplete ($size bytes were sent): not written";
+    return $fail->($short, 4) if length($in) != $size;
+    if ($sha) { require Digest::SHA; return $fail->($short, 4) if Digest::SHA::sha256_hex($in) ne $sum }
     return $fail->("chmod $t: $!") if !$via && !chmod($m, $t);
     if (length $own) {
         my @id = ids($own) or return $fail->("cannot set the owner of $t");
@@ -95,9 +107,9 @@ sub op_write {
     return 0;
 }
 
-# mkdir PATH MODE CHOWN: as `mkdir -p -- PATH`, then chown, then chmod, in file.ts
+# mkdir PATH MODE CHOWN: as `mkdir -p -- PATH`, then chown, then chmod, in modules/file.ts
 sub op_mkdir {
-    my ($p, $mode, $own) = @_;
+    my (undef, $p, $mode, $own) = @_;
     my $at = $p =~ m{^/} ? '' : '.';
     for my $part (grep { length } split(m{/+}, $p)) {
         $at .= "/$part";
@@ -157,14 +169,16 @@ print "\x1fready $$ ", join(',', sort keys %ops), "\n";
 while (defined(my $h = line())) {
     my ($id, $n, $len) = split(' ', $h);
     my @lines;
-    for (1 .. $n) { my $l = line(); last if !defined $l; push(@lines, $l) }
+    # a job cut short (the connection lost mid-way) never runs: the controller sees the channel end
+    for (1 .. $n) { my $l = line(); exit 1 if !defined $l; push(@lines, $l) }
     my $in = bytes($len);
+    exit 1 if length($in) != $len;
     my $op = @lines && $lines[0] =~ /^#!certfleet (\w+)$/ ? $ops{$1} : undef;
     my $rc;
     if ($op) {
         my (undef, @args) = @lines;
         s/\n$//, s/%(25|0A|0D)/chr(hex($1))/ge for @args;
-        $rc = $op->(@args, $in);
+        $rc = $op->($in, @args);
     } else {
         $rc = run_sh(join('', @lines), $in);
     }

@@ -14,7 +14,9 @@
  *
  * Wire format, controller → host, in ONE write (each SSH packet costs a socket write and a wake-up
  * on the host): `ID NLINES NBYTES\n`, the script's NLINES lines, then NBYTES of stdin. The driver
- * runs the script, then prints `\x1eID RC\n` on stdout and `\x1eID\n` on stderr. IDs carry a random
+ * runs the script, then prints `\x1eID RC\n` on stdout and `\x1eID\n` on stderr. A job whose script
+ * did not arrive whole is not run (writes, the only jobs with stdin, check their bytes themselves).
+ * IDs carry a random
  * nonce, so job output cannot fake an end marker by accident. The driver's pid comes with its
  * greeting: a job is killed as the driver's child.
  */
@@ -31,7 +33,8 @@ const DRIVER = [
   `printf '\\037ready %s\\n' "$$"`,
   'while IFS= read -r __cf_h; do',
   '  set -- $__cf_h; __cf_s=; __cf_i=0',
-  '  while [ "$__cf_i" -lt "$2" ]; do IFS= read -r __cf_l; __cf_s="$__cf_s$__cf_l',
+  // a script cut short (the connection lost mid-way) is never run: EOF ends the driver
+  '  while [ "$__cf_i" -lt "$2" ]; do IFS= read -r __cf_l || exit 1; __cf_s="$__cf_s$__cf_l',
   '"; __cf_i=$((__cf_i+1)); done',
   '  if [ "$3" -gt 0 ]; then head -c "$3" > "$__cf_t"; else : > "$__cf_t"; fi',
   '  ( eval "$__cf_s" ) < "$__cf_t"; __cf_r=$?',

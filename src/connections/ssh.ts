@@ -7,15 +7,8 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { readFile } from 'node:fs/promises';
-import type {
-  AuthenticationType,
-  AuthMethod,
-  Client,
-  ClientChannel,
-  ParsedKey,
-  ServerHostKeyAlgorithm,
-} from 'ssh2';
+import type { Client, ClientChannel, ServerHostKeyAlgorithm } from 'ssh2';
+import { authMethods, defaultKeyFile, parsedKey } from './ssh-auth.js';
 import { ConnectionError, InterruptedError, ModuleError } from '../errors.js';
 import { registerSecret } from '../output/redact.js';
 import { shellQuote } from './connection.js';
@@ -403,51 +396,6 @@ export class SshConnection implements Connection {
     c?.end();
     return Promise.resolve();
   }
-}
-
-/**
- * The authentication methods to try, in order: the key (parsed once per run, or `file`: ssh2 reads
- * the key file itself), then the agent.
- */
-export function authMethods(
-  username: string,
-  key: ParsedKey | 'file' | undefined,
-  agent: string | undefined,
-): AuthenticationType[] | AuthMethod[] {
-  if (key === 'file') return agent ? ['publickey', 'agent'] : ['publickey'];
-  const methods: AuthMethod[] = [];
-  if (key) methods.push({ type: 'publickey', username, key } as AuthMethod);
-  if (agent) methods.push({ type: 'agent', username, agent } as AuthMethod);
-  return methods.length ? methods : ['none'];
-}
-
-/** Private keys by file, read and parsed once per run instead of once per host. */
-const keys = new Map<string, Promise<ParsedKey | undefined>>();
-
-/** The parsed private key in `path`; undefined when ssh2 cannot parse it without help (encrypted). */
-function parsedKey(path: string): Promise<ParsedKey | undefined> {
-  let p = keys.get(path);
-  if (!p) {
-    p = (async () => {
-      try {
-        const [data, mod] = await Promise.all([readFile(path), import('ssh2')]);
-        // a CommonJS module: its exports are the default export under Node's ESM loader
-        const { utils } = (mod as { default?: typeof mod }).default ?? mod;
-        const k = utils.parseKey(data);
-        const one = Array.isArray(k) ? (k as ParsedKey[])[0] : k;
-        return one instanceof Error || !one?.isPrivateKey() ? undefined : one;
-      } catch {
-        return undefined; // ssh2 reads the file itself and reports what is wrong with it
-      }
-    })();
-    keys.set(path, p);
-  }
-  return p;
-}
-
-function defaultKeyFile(): string | undefined {
-  const dir = join(homedir(), '.ssh');
-  return ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((f) => join(dir, f)).find((f) => existsSync(f));
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

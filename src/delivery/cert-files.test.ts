@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { certFiles, certPaths } from './cert-files.js';
-import { combinedPem, normalizeSerial, type StoredCert } from './cert-store.js';
+import { combinedPem, normalizeSerial } from '../store/cert-pem.js';
+import type { StoredCert } from '../store/types.js';
 import { fstabLine } from './deploy-mount.js';
-import { parseMode } from './deploy-copy.js';
+import { parseMode } from '../files/mode.js';
 
 const cert: StoredCert = {
   name: 'wild',

@@ -6,10 +6,10 @@
  */
 import { shellQuote } from '../connections/connection.js';
 import type { Connection } from '../connections/connection.js';
-import type { StoredCert } from './cert-store.js';
-import { combinedPem } from './cert-store.js';
-import type { WantFile } from './remote-files.js';
-import { runScript } from './remote-files.js';
+import type { StoredCert } from '../store/types.js';
+import { combinedPem } from '../store/cert-pem.js';
+import { runScript } from '../files/script.js';
+import type { WantFile } from '../files/write.js';
 
 /** Where and how to lay a certificate out on a host. */
 export interface CertLayout {
@@ -69,7 +69,7 @@ export function certFiles(cert: StoredCert, layout: CertLayout): WantFile[] {
 }
 
 /**
- * Shell lines (for `applyChanges` `pre`) that replace `DIR/.prev/` with a copy of the current set,
+ * Shell lines (for `writeFiles` `pre`) that replace `DIR/.prev/` with a copy of the current set,
  * keeping modes and owners; the new copy is built aside and renamed so `.prev` is never half-made.
  */
 export function prevSnapshotLines(paths: CertPaths): string[] {

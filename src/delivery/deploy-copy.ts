@@ -4,15 +4,14 @@
  * set is kept in `DIR/.prev/`. Shared by `cert_deploy` and the `tls_site` transaction.
  */
 import type { Connection } from '../connections/connection.js';
-import { ModuleError } from '../errors.js';
-import type { FileDiff } from '../modules/types.js';
+import type { FileDiff } from '../output/diff.js';
 import type { CertLayout, CertPaths } from './cert-files.js';
 import { certFiles, certPaths, prevSnapshotLines } from './cert-files.js';
-import type { StoredCert } from './cert-store.js';
-import { describeCert } from './cert-store.js';
+import type { StoredCert } from '../store/types.js';
+import { describeCert } from '../store/cert-pem.js';
 import type { FilePlan } from './plan.js';
 import { planDiffs, planFiles, planIsEmpty } from './plan.js';
-import { applyChanges } from './remote-files.js';
+import { writeFiles } from '../files/write.js';
 
 /** What a certificate delivery did (or would do in check mode). */
 export interface CertDelivery {
@@ -39,7 +38,7 @@ export async function planCertDelivery(
   const plan = opts.plan ?? (await planFiles(conn, certFiles(cert, layout), [], opts.become));
   const certChanges = plan.files.some((f) => f.path === paths.cert);
   let previousSerial: string | undefined;
-  if (certChanges && plan.before.get(paths.cert)?.kind === 'file') {
+  if (certChanges && plan.before.get(paths.cert)?.type === 'file') {
     try {
       previousSerial = describeCert(
         (await conn.fetch(paths.cert, { become: opts.become })).toString(),
@@ -70,24 +69,16 @@ export async function applyCertDelivery(
   opts: { become?: boolean; backupDir?: string; keepPrev?: boolean },
 ): Promise<void> {
   if (!d.changed) return;
-  await applyChanges(
+  await writeFiles(
     conn,
     {
       files: d.plan.files,
       backupDir: opts.backupDir,
-      // applyChanges creates the directory before `pre` runs
+      // writeFiles creates the directory before `pre` runs
       pre: opts.keepPrev === false ? [] : prevSnapshotLines(d.paths),
     },
     { become: opts.become },
   );
-}
-
-/** Parse an octal mode given as `"0640"`, `"640"` or a number written in octal digits (640). */
-export function parseMode(v: string | number | undefined, dflt: number): number {
-  if (v === undefined) return dflt;
-  const s = String(v);
-  if (!/^0?[0-7]{3,4}$/.test(s)) throw new ModuleError(`invalid mode "${s}" (expected octal like "0640")`);
-  return parseInt(s, 8);
 }
 
 /** The result data exposed to `register`. */

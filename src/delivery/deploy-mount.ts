@@ -16,12 +16,11 @@
 import { dirname } from 'node:path';
 import type { Connection } from '../connections/connection.js';
 import { ModuleError } from '../errors.js';
-import type { CertDeployParams } from '../modules/cert_deploy.js';
-import type { ModuleContext, ModuleResult } from '../modules/types.js';
+import type { DeliveryOutcome, HostTarget } from './types.js';
 import { unifiedDiff } from '../output/diff.js';
 import { certPaths, defaultCertDir } from './cert-files.js';
-import type { StoredCert } from './cert-store.js';
-import { runScript } from './remote-files.js';
+import type { StoredCert } from '../store/types.js';
+import { runScript } from '../files/script.js';
 
 /** The fstab line for a mount of `src` at `dest`. */
 export function fstabLine(type: 'bind' | 'nfs', src: string, dest: string): string {
@@ -70,17 +69,26 @@ function mountMatches(type: 'bind' | 'nfs', src: string, st: MountState): boolea
     : st.mounted.source.endsWith(`[${src}]`) || st.mounted.source === src;
 }
 
+/** How to mount: a bind mount of the store (shared filesystem) or NFS from `nfsSource`. */
+export interface MountOptions {
+  type?: 'bind' | 'nfs';
+  /** directory on the host (default /etc/ssl/certfleet/NAME) */
+  dest?: string;
+  /** `server:/export/path` of the certificate directory (nfs) */
+  nfsSource?: string;
+}
+
 /** Mount the store directory of `cert` on the host (cert_deploy `method: mount`). */
 export async function deployByMount(
-  ctx: ModuleContext<CertDeployParams>,
+  ctx: HostTarget,
   cert: StoredCert,
-): Promise<ModuleResult> {
-  const p = ctx.params;
-  const type = p.mount_type ?? 'bind';
+  p: MountOptions,
+): Promise<DeliveryOutcome> {
+  const type = p.type ?? 'bind';
   const dest = (p.dest ?? defaultCertDir(cert.name)).replace(/\/+$/, '');
   // the certificate's directory, not `live/` itself: the store swaps `live` by rename, and a mount
   // of the old directory would keep showing the old files
-  const src = type === 'nfs' ? p.nfs_source : dirname(cert.liveDir);
+  const src = type === 'nfs' ? p.nfsSource : dirname(cert.liveDir);
   if (src === undefined)
     throw new ModuleError(
       'cert_deploy: method mount with mount_type nfs needs nfs_source (SERVER:/export/path)',

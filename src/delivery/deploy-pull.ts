@@ -11,14 +11,13 @@ import { readFile } from 'node:fs/promises';
 import { shellQuote } from '../connections/connection.js';
 import { ModuleError } from '../errors.js';
 import { codeAsset } from '../paths.js';
-import type { CertDeployParams } from '../modules/cert_deploy.js';
-import type { ModuleContext, ModuleResult } from '../modules/types.js';
+import type { DeliveryOutcome, HostTarget } from './types.js';
 import { unifiedDiff } from '../output/diff.js';
 import { certPaths, defaultCertDir } from './cert-files.js';
-import type { StoredCert } from './cert-store.js';
-import { combinedPem } from './cert-store.js';
-import type { WantFile } from './remote-files.js';
-import { applyChanges, runScript, sha256 } from './remote-files.js';
+import type { StoredCert } from '../store/types.js';
+import { combinedPem } from '../store/cert-pem.js';
+import { runScript, sha256 } from '../files/script.js';
+import { writeFiles, type WantFile } from '../files/write.js';
 import { planFiles, planIsEmpty } from './plan.js';
 
 /** Default install path of the pull script. */
@@ -59,13 +58,34 @@ export function scheduleFiles(kind: 'cron' | 'systemd', name: string, command: s
   ];
 }
 
+/** How the node-side pull is set up and run (cert_deploy `method: pull`). */
+export interface PullOptions {
+  /** final directory on the host (default /etc/ssl/certfleet/NAME) */
+  dest?: string;
+  /** drop directory writable by the deploy user (default /var/lib/certfleet/drop/NAME) */
+  drop_dir?: string;
+  /** group the pull script gives the private key */
+  group?: string;
+  /** command the pull script runs after moving new files in */
+  reload_command?: string;
+  scheduler?: 'cron' | 'systemd';
+  /** install the script and the schedule (needs become), or only push to the drop dir */
+  pull_install?: boolean;
+  deploy_user?: string;
+  script_path?: string;
+  /** run the pull script right after pushing */
+  pull_now?: boolean;
+  /** also push HAProxy's combined PEM */
+  combined?: boolean | string;
+}
+
 async function install(
-  ctx: ModuleContext<CertDeployParams>,
+  ctx: HostTarget,
+  p: PullOptions,
   name: string,
   drop: string,
   dest: string,
 ): Promise<boolean> {
-  const p = ctx.params;
   if (!p.deploy_user)
     throw new ModuleError('cert_deploy: pull_install needs deploy_user (the unprivileged user that pushes)');
   const script = p.script_path ?? PULL_SCRIPT;
@@ -91,19 +111,19 @@ async function install(
     post.push(
       `if [ -d /run/systemd/system ]; then systemctl daemon-reload && systemctl enable --now certfleet-pull-${name}.timer; fi`,
     );
-  await applyChanges(ctx.conn, { files: plan.files, post }, { become: ctx.become });
+  await writeFiles(ctx.conn, { files: plan.files, post }, { become: ctx.become });
   return true;
 }
 
 /** Push `cert` to the drop directory (and set the host up when `pull_install`). */
 export async function deployByPull(
-  ctx: ModuleContext<CertDeployParams>,
+  ctx: HostTarget,
   cert: StoredCert,
-): Promise<ModuleResult> {
-  const p = ctx.params;
+  p: PullOptions,
+): Promise<DeliveryOutcome> {
   const dest = (p.dest ?? defaultCertDir(cert.name)).replace(/\/+$/, '');
   const drop = (p.drop_dir ?? `/var/lib/certfleet/drop/${cert.name}`).replace(/\/+$/, '');
-  const installed = p.pull_install ? await install(ctx, cert.name, drop, dest) : false;
+  const installed = p.pull_install ? await install(ctx, p, cert.name, drop, dest) : false;
   const files = [
     { name: 'cert.pem', content: cert.cert },
     { name: 'chain.pem', content: cert.chain },
@@ -127,8 +147,8 @@ export async function deployByPull(
       mode: 0o600,
       secret: true,
     }));
-    await applyChanges(ctx.conn, { files: wantFiles, pre: [`rm -f -- ${shellQuote(`${drop}/MANIFEST`)}`] });
-    await applyChanges(ctx.conn, { files: [{ path: `${drop}/MANIFEST`, content: want, mode: 0o644 }] });
+    await writeFiles(ctx.conn, { files: wantFiles, pre: [`rm -f -- ${shellQuote(`${drop}/MANIFEST`)}`] });
+    await writeFiles(ctx.conn, { files: [{ path: `${drop}/MANIFEST`, content: want, mode: 0o644 }] });
   }
   if (p.pull_now && pushed && !ctx.check) {
     const script = p.script_path ?? PULL_SCRIPT;

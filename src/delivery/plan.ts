@@ -4,18 +4,19 @@
  * one-line summary, certificates as their serial/subject/expiry instead of base64.
  */
 import type { Connection } from '../connections/connection.js';
-import type { FileDiff } from '../modules/types.js';
+import type { FileDiff } from '../output/diff.js';
 import { unifiedDiff } from '../output/diff.js';
-import { describeCert } from './cert-store.js';
-import type { RemoteState, WantFile, WantLink } from './remote-files.js';
-import { fileDiffers, inspectPaths, linkDiffers, sha256 } from './remote-files.js';
+import { describeCert } from '../store/cert-pem.js';
+import { sha256 } from '../files/script.js';
+import { statPaths, type RemoteStat } from '../files/stat.js';
+import { fileDiffers, linkDiffers, type WantFile, type WantLink } from '../files/write.js';
 
 /** What must change on one host. */
 export interface FilePlan {
   files: WantFile[];
   links: WantLink[];
   /** state of every changed path before the change, by path */
-  before: Map<string, RemoteState>;
+  before: Map<string, RemoteStat>;
 }
 
 /** Compare wanted files and links with the host in one round trip. */
@@ -25,7 +26,9 @@ export async function planFiles(
   links: WantLink[],
   become?: boolean,
 ): Promise<FilePlan> {
-  const states = await inspectPaths(conn, [...files.map((f) => f.path), ...links.map((l) => l.path)], become);
+  const states = await statPaths(conn, [...files.map((f) => f.path), ...links.map((l) => l.path)], {
+    become,
+  });
   const plan: FilePlan = { files: [], links: [], before: new Map() };
   files.forEach((f, i) => {
     if (fileDiffers(f, states[i])) {
@@ -48,11 +51,11 @@ export function planIsEmpty(plan: FilePlan): boolean {
   return plan.files.length === 0 && plan.links.length === 0;
 }
 
-function describe(path: string, st: RemoteState | undefined): string {
-  if (!st || st.kind === 'absent') return '';
-  if (st.kind === 'link') return `symlink -> ${st.target}\n`;
-  if (st.kind === 'other') return 'not a regular file\n';
-  return `sha256 ${st.sha256}\nmode ${st.mode.toString(8)} owner ${st.owner}:${st.group}\n`;
+function describe(path: string, st: RemoteStat | undefined): string {
+  if (!st || st.type === 'absent') return '';
+  if (st.type === 'link') return `symlink -> ${st.linkTarget}\n`;
+  if (st.type !== 'file') return 'not a regular file\n';
+  return `sha256 ${st.sha256}\nmode ${st.mode!.toString(8)} owner ${st.owner}:${st.group}\n`;
 }
 
 function certSummary(pem: string): string | undefined {
@@ -79,7 +82,7 @@ export async function planDiffs(conn: Connection, plan: FilePlan, become?: boole
     const st = plan.before.get(f.path);
     const after = f.content.toString();
     // an unset owner or group stays what the file has: show that, not an empty name
-    const was = st?.kind === 'file' ? st : undefined;
+    const was = st?.type === 'file' ? st : undefined;
     const owner = f.owner ?? was?.owner ?? '';
     const group = f.group ?? was?.group ?? '';
     const meta = `mode ${f.mode.toString(8)}${owner || group ? ` owner ${owner}:${group}` : ''}\n`;
@@ -89,7 +92,7 @@ export async function planDiffs(conn: Connection, plan: FilePlan, become?: boole
       continue;
     }
     let before = '';
-    if (st?.kind === 'file') before = (await conn.fetch(f.path, { become })).toString();
+    if (st?.type === 'file') before = (await conn.fetch(f.path, { become })).toString();
     const cb = certSummary(before);
     const ca = certSummary(after);
     if (ca !== undefined) out.push(patch(f.path, cb ?? describe(f.path, st), ca + meta));

@@ -6,7 +6,7 @@
  */
 import { connect } from 'node:tls';
 import type { PeerCertificate } from 'node:tls';
-import { normalizeSerial } from './cert-store.js';
+import { normalizeSerial } from '../store/cert-pem.js';
 
 /** What a handshake saw. */
 export interface ProbeResult {

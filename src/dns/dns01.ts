@@ -7,7 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import { DnsProviderError, messageOf } from '../errors.js';
 import { redact } from '../output/redact.js';
-import { journalAdd, journalRemove, processAlive, readJournal, type JournalEntry } from './journal.js';
+import type { Journal } from '../store/types.js';
+import { processAlive, type JournalEntry, type JournalKey } from './journal.js';
 import { waitForPropagation, type Expectation } from './propagation.js';
 import type { DnsChallenge, DnsProvider } from './provider.js';
 import type { ConfigOrigin } from './config.js';
@@ -29,8 +30,8 @@ export interface Dns01Options {
   authoritativeOverride?: Record<string, string>;
   propagationTimeoutMs?: number;
   propagationIntervalMs?: number;
-  /** where the cleanup journal lives (the ACME state dir); no journal when omitted */
-  journalDir?: string;
+  /** the cleanup journal (in the state store); no journal when omitted */
+  journal?: Journal<JournalEntry, JournalKey>;
   signal?: AbortSignal;
   log?: (msg: string) => void;
   /** where `config` came from (playbook root + path), so config errors show file:line:col */
@@ -138,11 +139,7 @@ async function cleanupAll(
       );
     }
   }
-  if (opts.journalDir && done.length)
-    await journalRemove(
-      opts.journalDir,
-      done.map((c) => ({ ...c, provider: code })),
-    );
+  if (opts.journal && done.length) await opts.journal.remove(done.map((c) => ({ ...c, provider: code })));
   return failures;
 }
 
@@ -162,10 +159,9 @@ export async function withDnsChallenges<T>(
   const challenges = await locateChallenges(items, opts);
   const run = randomBytes(6).toString('hex');
   activeRuns.add(run);
-  if (opts.journalDir) {
+  if (opts.journal) {
     const now = new Date().toISOString();
-    await journalAdd(
-      opts.journalDir,
+    await opts.journal.add(
       challenges.map((c): JournalEntry => ({
         ...c,
         provider: def.code,
@@ -199,11 +195,8 @@ export async function withDnsChallenges<T>(
     await cleanupAll(provider, def.code, attempted, opts, unsure);
     // values never attempted (an earlier present failed) are not in DNS: forget them
     const never = challenges.filter((c) => !attempted.includes(c));
-    if (opts.journalDir && never.length)
-      await journalRemove(
-        opts.journalDir,
-        never.map((c) => ({ ...c, provider: def.code })),
-      );
+    if (opts.journal && never.length)
+      await opts.journal.remove(never.map((c) => ({ ...c, provider: def.code })));
   }
 }
 
@@ -211,15 +204,18 @@ export async function withDnsChallenges<T>(
  * Remove records left by a crashed run, from the journal: entries of this provider whose process
  * is gone. Returns how many values were removed; failures stay in the journal and are reported.
  */
-export async function cleanupJournal(journalDir: string, opts: Dns01Options): Promise<number> {
+export async function cleanupJournal(
+  journal: Journal<JournalEntry, JournalKey>,
+  opts: Dns01Options,
+): Promise<number> {
   const def = providerDef(opts.provider);
-  const stale = (await readJournal(journalDir)).filter(
+  const stale = (await journal.read()).filter(
     (e) =>
       e.provider === def.code && !activeRuns.has(e.run) && (e.pid === process.pid || !processAlive(e.pid)),
   );
   if (!stale.length) return 0;
   const provider = create(opts.provider, opts.config, { origin: opts.configOrigin });
-  const failures = await cleanupAll(provider, def.code, stale, { ...opts, journalDir });
+  const failures = await cleanupAll(provider, def.code, stale, { ...opts, journal });
   if (failures.length) {
     throw new DnsProviderError(
       `dns: ${failures.length} of ${stale.length} journaled value(s) could not be removed: ${failures[0]}`,

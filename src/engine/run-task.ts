@@ -20,9 +20,9 @@ import { redact, redactValue, registerSecret } from '../output/redact.js';
 import type { EventSink, HostStatus } from '../output/events.js';
 import { coerceArgs, validateModuleArgs } from '../playbook/module-args.js';
 import type { Play, Task } from '../playbook/types.js';
-import { evaluateAll } from './condition.js';
+import { evaluateAll } from '../template/condition.js';
 import type { HostState, RunScope } from './host-state.js';
-import { TemplateError, renderString, renderValue } from './template.js';
+import { TemplateError, renderString, renderValue } from '../template/render.js';
 
 const NO_LOG = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
 
@@ -179,15 +179,19 @@ function itemLabel(t: Task, item: unknown, vars: Record<string, unknown>): strin
   return typeof item === 'string' ? item : JSON.stringify(item);
 }
 
-async function execute(
-  t: Task,
-  h: HostState,
-  vars: Record<string, unknown>,
-  env: TaskEnv,
-): Promise<{ outcome: TaskOutcome; diff?: ModuleResult['diff'] }> {
+/** The module call a task makes on a host: validated arguments, the connection, become. */
+interface Call {
+  def: NonNullable<ReturnType<typeof getModule>>;
+  args: Record<string, unknown>;
+  check: boolean;
+  diff: boolean;
+  local: boolean;
+  conn: Connection;
+  become: boolean;
+}
+
+function prepareCall(t: Task, h: HostState, vars: Record<string, unknown>, env: TaskEnv): Call {
   const def = getModule(t.module)!;
-  const check = t.checkMode ?? env.check;
-  const diff = t.diff ?? env.play.diff ?? env.diff;
   const args = coerceArgs(def, renderValue(t.args, vars) as Record<string, unknown>);
   const issues = validateModuleArgs(def, args, { fallback: t.source }, true);
   if (issues.length)
@@ -195,16 +199,12 @@ async function execute(
       issues.map((i) => `${t.module}: ${formatIssue({ ...i, source: undefined })}`).join('; '),
     );
   for (const p of def.secretParams ?? []) registerSecret(args[p]);
-  if (check && def.checkMode === 'none') {
-    return {
-      outcome: {
-        status: 'skipped',
-        msg: 'skipped: module does not support check mode',
-        data: { skipped: true, changed: false },
-      },
-    };
-  }
-  const local = def.controlNode || t.delegateTo === 'localhost' || t.delegateTo === '127.0.0.1';
+  const check = t.checkMode ?? env.check;
+  const diff = t.diff ?? env.play.diff ?? env.diff;
+  // a module without check support is skipped in check mode before anything else is decided
+  if (check && def.checkMode === 'none')
+    return { def, args, check, diff, local: false, conn: env.local, become: false };
+  const local = !!def.controlNode || t.delegateTo === 'localhost' || t.delegateTo === '127.0.0.1';
   if (t.delegateTo && !local)
     throw new TemplateError(`delegate_to: only "localhost" is supported, got "${t.delegateTo}"`);
   const target = local ? env.local : h.connection(vars);
@@ -216,24 +216,38 @@ async function execute(
   // the connection contract knows root-or-not only; say so rather than run as the wrong user silently
   if (become && t.becomeUser && t.becomeUser !== 'root')
     env.warn(`become_user "${t.becomeUser}" is not supported yet: "${taskLabel(t)}" runs as root`);
+  return { def, args, check, diff, local, conn, become };
+}
+
+/** What the module did, as register sees it; a module's own failure is data, not an exception. */
+interface Called {
+  result: ModuleResult;
+  status: TaskOutcome['status'];
+  msg?: string;
+  data: Record<string, unknown>;
+  locked?: boolean;
+  hint?: string;
+}
+
+async function callModule(
+  t: Task,
+  h: HostState,
+  vars: Record<string, unknown>,
+  env: TaskEnv,
+  c: Call,
+): Promise<Called> {
   const base = env.scope.playbookDir;
   const role = t.roleDir;
-  let result: ModuleResult;
-  let data: Record<string, unknown>;
-  let status: TaskOutcome['status'];
-  let msg: string | undefined;
-  let locked = false;
-  let hint: string | undefined;
   try {
-    result = await def.run({
-      params: args,
+    const result = await c.def.run({
+      params: c.args,
       host: h.name,
       vars,
       facts: h.facts,
-      conn,
-      check,
-      diff,
-      become,
+      conn: c.conn,
+      check: c.check,
+      diff: c.diff,
+      become: c.become,
       searchPaths: {
         files: [...(role ? [join(role, 'files')] : []), join(base, 'files'), t.baseDir, base],
         templates: [...(role ? [join(role, 'templates')] : []), join(base, 'templates'), t.baseDir, base],
@@ -241,53 +255,84 @@ async function execute(
       playbookDir: base,
       render: (s: string) => renderString(s, vars),
       warn: (m: string) => env.warn(m),
-      signal: local && env.softSignal ? AbortSignal.any([env.signal, env.softSignal]) : env.signal,
+      signal: c.local && env.softSignal ? AbortSignal.any([env.signal, env.softSignal]) : env.signal,
     });
     for (const w of result.warnings ?? []) env.warn(w);
-    status = result.skipped ? 'skipped' : result.changed ? 'changed' : 'ok';
-    msg = result.msg;
-    data = {
-      changed: result.changed,
-      failed: false,
-      ...(result.msg === undefined ? {} : { msg: result.msg }),
-      ...result.data,
+    return {
+      result,
+      status: result.skipped ? 'skipped' : result.changed ? 'changed' : 'ok',
+      msg: result.msg,
+      data: {
+        changed: result.changed,
+        failed: false,
+        ...(result.msg === undefined ? {} : { msg: result.msg }),
+        ...result.data,
+      },
     };
   } catch (err) {
     if (err instanceof ConnectionError || !(err instanceof CertfleetError) || err instanceof TemplateError)
       throw err;
-    status = 'failed';
-    locked = err instanceof LockError;
-    hint = err.hint;
-    msg = err.format();
-    data = { changed: false, failed: true, msg, ...(err instanceof ModuleError ? err.data : {}) };
-    result = { changed: false };
+    const msg = err.format();
+    return {
+      result: { changed: false },
+      status: 'failed',
+      msg,
+      data: { changed: false, failed: true, msg, ...(err instanceof ModuleError ? err.data : {}) },
+      locked: err instanceof LockError,
+      hint: err.hint,
+    };
   }
-  if (t.changedWhen || t.failedWhen) {
-    const cv = t.register ? { ...vars, [t.register]: data } : { ...vars, ...data };
-    if (t.changedWhen && status !== 'failed' && status !== 'skipped') {
-      status = evaluateAll(t.changedWhen, cv) ? 'changed' : 'ok';
-      data.changed = status === 'changed';
-    }
-    if (t.failedWhen && status !== 'skipped') {
-      const failed = evaluateAll(t.failedWhen, cv);
-      if (failed && status !== 'failed') msg = `failed_when: ${t.failedWhen.join(' and ')}`;
-      status = failed ? 'failed' : status === 'failed' ? (data.changed === true ? 'changed' : 'ok') : status;
-      data.failed = failed;
-    }
+}
+
+/** changed_when / failed_when, evaluated with the result registered (or merged when not). */
+function applyConditions(t: Task, vars: Record<string, unknown>, r: Called): void {
+  if (!t.changedWhen && !t.failedWhen) return;
+  const cv = t.register ? { ...vars, [t.register]: r.data } : { ...vars, ...r.data };
+  if (t.changedWhen && r.status !== 'failed' && r.status !== 'skipped') {
+    r.status = evaluateAll(t.changedWhen, cv) ? 'changed' : 'ok';
+    r.data.changed = r.status === 'changed';
   }
-  const facts = data.ansible_facts as Record<string, unknown> | undefined;
-  if (facts && status !== 'failed') {
-    if (t.module.endsWith('set_fact')) Object.assign(h.hostFacts, facts);
-    else {
-      Object.assign(h.facts, facts);
-    }
+  if (t.failedWhen && r.status !== 'skipped') {
+    const failed = evaluateAll(t.failedWhen, cv);
+    if (failed && r.status !== 'failed') r.msg = `failed_when: ${t.failedWhen.join(' and ')}`;
+    r.status = failed
+      ? 'failed'
+      : r.status === 'failed'
+        ? r.data.changed === true
+          ? 'changed'
+          : 'ok'
+        : r.status;
+    r.data.failed = failed;
   }
+}
+
+async function execute(
+  t: Task,
+  h: HostState,
+  vars: Record<string, unknown>,
+  env: TaskEnv,
+): Promise<{ outcome: TaskOutcome; diff?: ModuleResult['diff'] }> {
+  const call = prepareCall(t, h, vars, env);
+  if (call.check && call.def.checkMode === 'none')
+    return {
+      outcome: {
+        status: 'skipped',
+        msg: 'skipped: module does not support check mode',
+        data: { skipped: true, changed: false },
+      },
+    };
+  const r = await callModule(t, h, vars, env, call);
+  applyConditions(t, vars, r);
+  const facts = r.data.ansible_facts as Record<string, unknown> | undefined;
+  if (facts && r.status !== 'failed')
+    Object.assign(t.module.endsWith('set_fact') ? h.hostFacts : h.facts, facts);
+  const failed = r.status === 'failed';
   const outcome: TaskOutcome = {
-    status,
-    msg,
-    data,
-    ...(locked && status === 'failed' ? { locked } : {}),
-    ...(hint && status === 'failed' ? { hint } : {}),
+    status: r.status,
+    msg: r.msg,
+    data: r.data,
+    ...(r.locked && failed ? { locked: true } : {}),
+    ...(r.hint && failed ? { hint: r.hint } : {}),
   };
-  return { outcome, diff: diff ? result.diff : undefined };
+  return { outcome, diff: call.diff ? r.result.diff : undefined };
 }

@@ -3,17 +3,7 @@
  * ran without failing (changed ones and ignored failures too), `changed` those that changed
  * something.
  */
-
-/** The recap line of one host. */
-export interface HostStats {
-  ok: number;
-  changed: number;
-  unreachable: number;
-  failed: number;
-  skipped: number;
-  rescued: number;
-  ignored: number;
-}
+import type { HostStats } from '../output/events.js';
 
 /**
  * Counters of every host a task result was counted for, in first-seen order; as in Ansible, a host

@@ -1,18 +1,14 @@
 /**
  * `acme_certificate`: obtain or renew a certificate over ACME DNS-01 on the control node and keep
- * it in the certificate store (`state_dir`, default `.certfleet/` beside the playbook). Idempotent:
- * no order while the stored certificate covers the domains with the wanted key type and is outside
- * its renewal window. Check mode decides from the store (and the read-only ARI window) only.
+ * it in the certificate store (`state_dir`, else `certfleet_state_dir`, else `.certfleet/` beside the
+ * playbook). Idempotent: no order while the stored certificate covers the domains with the wanted
+ * key type and is outside its renewal window. Check mode decides from the store (and the read-only ARI window) only.
  */
-import { readFile } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
-import type * as EnsureModule from '../acme/ensure.js';
+import { resolve } from 'node:path';
 import { KEY_TYPES, type KeyType } from '../acme/crypto.js';
-import { ConfigError, ModuleError } from '../errors.js';
-import { dnsOptionsFrom, dnsParamsSchema, publicDnsSettings, type DnsParams } from '../acme/dns-params.js';
-import { cleanupJournal, withDnsChallenges } from '../dns/dns01.js';
-import { providerDef } from '../dns/registry.js';
-import { registerSecret } from '../output/redact.js';
+import { dnsParamsSchema, type DnsParams } from '../acme/dns-params.js';
+import type * as ObtainModule from '../acme/obtain.js';
+import { taskStore } from './lib/state.js';
 import type { ModuleDef } from './types.js';
 
 /** Parameters of `acme_certificate`. */
@@ -82,60 +78,37 @@ export const acmeCertificateModule: ModuleDef<AcmeCertificateParams> = {
   controlNode: true,
   async run(ctx) {
     const p = ctx.params;
-    if (p.eab) registerSecret(p.eab.hmac_key);
-    // register provider secrets now: check mode never creates the provider (which would register them)
-    for (const key of providerDef(p.dns.provider).secrets) registerSecret(p.dns[key]);
     const base = ctx.playbookDir || process.cwd();
-    const stateDir = p.state_dir ? resolve(base, p.state_dir) : join(base, '.certfleet');
+    const store = taskStore(p.state_dir, ctx);
     // the ACME client stack loads only when this module runs (it is heavy; every CLI start would pay)
-    const { ensureCertificate, resolveDirectory }: typeof EnsureModule = await import('../acme/ensure.js');
-    const directory = resolveDirectory(p.directory);
-    if (!/^https?:\/\//.test(directory)) {
-      throw new ConfigError(
-        `acme_certificate: directory "${p.directory}" is neither a URL nor letsencrypt / letsencrypt-staging`,
-      );
-    }
-    let caBundlePem: string | undefined;
-    const caBundleFile = p.ca_bundle && (isAbsolute(p.ca_bundle) ? p.ca_bundle : resolve(base, p.ca_bundle));
-    if (caBundleFile) {
-      const file = caBundleFile;
-      caBundlePem = await readFile(file, 'utf8').catch((err: Error) => {
-        throw new ModuleError(`acme_certificate: cannot read ca_bundle ${file}: ${err.message}`);
-      });
-    }
-    const dnsOpts = dnsOptionsFrom(p.dns, { journalDir: stateDir, signal: ctx.signal });
-    const logs: string[] = [];
-    const log = (m: string): void => {
-      logs.push(m);
-      if (m.startsWith('[WARNING]: ')) ctx.warn(m.slice(11));
-    };
-    const res = await ensureCertificate({
-      stateDir,
-      name: p.name,
-      domains: p.domains,
-      directory,
-      email: p.email ?? '',
-      accountKeyType: p.account_key_type,
-      keyType: p.key_type ?? 'ec256',
-      profile: p.profile,
-      eab: p.eab ? { kid: p.eab.kid, hmacKey: p.eab.hmac_key } : undefined,
-      preferredChain: p.preferred_chain,
-      renew: p.renew,
-      check: ctx.check,
-      caBundlePem,
-      caBundleFile,
-      dnsMeta: publicDnsSettings(p.dns),
-      maxRetryAfterSec: p.max_retry_after,
-      runChallenges: async (items, fn) => {
-        // the DNS layer's warnings (a cleanup that failed: records left, kept in the journal) reach
-        // the user; its other lines are details for -v
-        const opts = { ...dnsOpts, log };
-        // records a crashed earlier run left behind (journaled in state_dir) go first
-        await cleanupJournal(stateDir, opts).catch((err: Error) => ctx.warn(err.message));
-        return withDnsChallenges(items, opts, fn);
+    const { obtainCertificate }: typeof ObtainModule = await import('../acme/obtain.js');
+    const res = await obtainCertificate(
+      store,
+      {
+        name: p.name,
+        domains: p.domains,
+        directory: p.directory,
+        email: p.email,
+        accountKeyType: p.account_key_type,
+        keyType: p.key_type,
+        profile: p.profile,
+        eab: p.eab ? { kid: p.eab.kid, hmacKey: p.eab.hmac_key } : undefined,
+        preferredChain: p.preferred_chain,
+        renew: p.renew,
+        caBundleFile: p.ca_bundle ? resolve(base, p.ca_bundle) : undefined,
+        dns: p.dns,
+        maxRetryAfterSec: p.max_retry_after,
       },
-      log,
-    });
+      {
+        check: ctx.check,
+        signal: ctx.signal,
+        // the DNS layer's warnings (a cleanup that failed: records left, kept in the journal) reach
+        // the user; its other lines are details
+        log: (m) => {
+          if (m.startsWith('[WARNING]: ')) ctx.warn(m.slice(11));
+        },
+      },
+    );
     const verb = ctx.check
       ? { issue: 'would issue', renew: 'would renew', none: 'up to date' }[res.action]
       : { issue: 'issued', renew: 'renewed', none: 'up to date' }[res.action];

@@ -1,7 +1,7 @@
 /**
  * `assert`: fail the host unless every expression in `that` holds (same evaluator as `when`).
  */
-import { evaluateAll } from '../engine/condition.js';
+import { evaluateAll } from '../template/condition.js';
 import { ModuleError } from '../errors.js';
 import type { ModuleDef } from './types.js';
 

@@ -3,8 +3,10 @@
  * marker is Ansible's (`# {mark} ANSIBLE MANAGED BLOCK`) so that Ansible playbooks run unchanged and
  * blocks written by either tool are recognised by the other.
  */
+import type { TextLines } from '../files/lines.js';
+import { setBlock } from '../files/managed-block.js';
 import { ModuleError } from '../errors.js';
-import { editFile, editOptions, editParamsSchema, insertIndex, type EditParams } from './lib/edit-file.js';
+import { editFile, editOptions, editParamsSchema, type EditParams } from './lib/edit-file.js';
 import { checkParams } from './lib/params.js';
 import type { ModuleDef } from './types.js';
 
@@ -16,24 +18,31 @@ export interface BlockInFileParams extends EditParams {
   marker_end?: string;
 }
 
-/** Replace, insert or remove the marked block in `lines`. */
-export function applyBlock(lines: string[], p: BlockInFileParams): { lines: string[]; msg: string } {
+const MESSAGES = {
+  unchanged: '',
+  inserted: 'block inserted',
+  updated: 'block updated',
+  removed: 'block removed',
+};
+
+/** Replace, insert or remove the marked block in a text. */
+export function applyTextBlock(t: TextLines, p: BlockInFileParams): { text: TextLines; msg: string } {
   const marker = p.marker ?? '# {mark} ANSIBLE MANAGED BLOCK';
-  const begin = marker.replace('{mark}', p.marker_begin ?? 'BEGIN');
-  const end = marker.replace('{mark}', p.marker_end ?? 'END');
   const block = (p.block ?? '').replace(/\n$/, '');
-  // An empty block means "no block" [ans blockinfile].
-  const wanted = p.state === 'absent' || block === '' ? [] : [begin, ...block.split('\n'), end];
-  const b = lines.findIndex((l) => l.trimEnd() === begin);
-  const e = b >= 0 ? lines.findIndex((l, i) => i > b && l.trimEnd() === end) : -1;
-  const out = [...lines];
-  if (b >= 0 && e >= 0) out.splice(b, e - b + 1, ...wanted);
-  else if (wanted.length) out.splice(insertIndex(lines, p), 0, ...wanted);
-  const same = out.length === lines.length && out.every((l, i) => l === lines[i]);
-  return {
-    lines: out,
-    msg: same ? '' : wanted.length ? (b >= 0 ? 'block updated' : 'block inserted') : 'block removed',
-  };
+  const r = setBlock(t, {
+    begin: marker.replace('{mark}', p.marker_begin ?? 'BEGIN'),
+    end: marker.replace('{mark}', p.marker_end ?? 'END'),
+    // An empty block means "no block" [ans blockinfile].
+    body: p.state === 'absent' || block === '' ? undefined : block.split('\n'),
+    insert: { after: p.insertafter, before: p.insertbefore },
+  });
+  return { text: r.text, msg: MESSAGES[r.action] };
+}
+
+/** The same on lines that all end with a newline. */
+export function applyBlock(lines: string[], p: BlockInFileParams): { lines: string[]; msg: string } {
+  const r = applyTextBlock({ lines, eol: true }, p);
+  return { lines: r.text.lines, msg: r.msg };
 }
 
 /** The `blockinfile` module. */
@@ -58,6 +67,6 @@ export const blockinfileModule: ModuleDef<BlockInFileParams> = {
     const opts = editOptions(p);
     if (p.marker !== undefined && !p.marker.includes('{mark}'))
       throw new ModuleError('marker must contain {mark}');
-    return editFile(ctx, p.path, opts, (lines) => applyBlock(lines, p));
+    return editFile(ctx, p.path, opts, (text) => applyTextBlock(text, p));
   },
 };

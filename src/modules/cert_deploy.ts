@@ -13,45 +13,27 @@
  */
 import { checkParams } from './lib/params.js';
 import type { ModuleContext, ModuleDef, ModuleResult } from './types.js';
-import { loadStoredCert, stateDirOf } from '../delivery/cert-store.js';
+import { taskStore } from './lib/state.js';
 import { defaultCertDir } from '../delivery/cert-files.js';
 import type { CertLayout } from '../delivery/cert-files.js';
-import { applyCertDelivery, deliveryData, parseMode, planCertDelivery } from '../delivery/deploy-copy.js';
+import { applyCertDelivery, deliveryData, planCertDelivery } from '../delivery/deploy-copy.js';
+import { parseMode } from '../files/mode.js';
 import { deployByMount } from '../delivery/deploy-mount.js';
-import { deployByPull } from '../delivery/deploy-pull.js';
+import { deployByPull, type PullOptions } from '../delivery/deploy-pull.js';
 
-/** Parameters of cert_deploy. */
-export interface CertDeployParams {
+/** Parameters of cert_deploy (the pull mode's own options are delivery's PullOptions). */
+export interface CertDeployParams extends PullOptions {
   /** name of the certificate in the store */
   name: string;
-  /** directory on the host (default /etc/ssl/certfleet/NAME) */
-  dest?: string;
   method?: 'copy' | 'mount' | 'pull';
   owner?: string;
-  group?: string;
   key_mode?: string | number;
   cert_mode?: string | number;
-  /** true → DEST/combined.pem; a path → there (HAProxy `crt`) */
-  combined?: boolean | string;
   state_dir?: string;
   /** mount: `bind` (shared filesystem) or `nfs` */
   mount_type?: 'bind' | 'nfs';
   /** mount (nfs): `server:/export/path` of the certificate directory (`<state_dir>/certs/NAME`) */
   nfs_source?: string;
-  /** pull: drop directory writable by the deploy user (default /var/lib/certfleet/drop/NAME) */
-  drop_dir?: string;
-  /** pull: command the pull script runs after moving new files in (e.g. `systemctl reload nginx`) */
-  reload_command?: string;
-  /** pull: `cron` (default) or `systemd` */
-  scheduler?: 'cron' | 'systemd';
-  /** pull: install the script and schedule (needs become), or only push to the drop dir */
-  pull_install?: boolean;
-  /** pull: the unprivileged user that owns the drop directory (pull_install) */
-  deploy_user?: string;
-  /** pull: where the pull script is installed (default /usr/local/sbin/certfleet-pull) */
-  script_path?: string;
-  /** pull: run the pull script right after pushing (needs become) instead of waiting for the schedule */
-  pull_now?: boolean;
 }
 
 const schema = {
@@ -90,18 +72,19 @@ export function layoutOf(p: CertDeployParams): CertLayout {
     dir,
     owner: p.owner,
     group: p.group,
-    keyMode: parseMode(p.key_mode, 0o600),
-    certMode: parseMode(p.cert_mode, 0o644),
+    keyMode: parseMode(p.key_mode, 0o600, 'key_mode'),
+    certMode: parseMode(p.cert_mode, 0o644, 'cert_mode'),
     combinedPath,
   };
 }
 
 async function run(ctx: ModuleContext<CertDeployParams>): Promise<ModuleResult> {
   const p = checkParams(certDeployModule, ctx);
-  const cert = await loadStoredCert(stateDirOf(p.state_dir, ctx.vars, ctx.playbookDir), p.name);
+  const cert = await taskStore(p.state_dir, ctx).certs.readLive(p.name);
   const method = p.method ?? 'copy';
-  if (method === 'mount') return deployByMount(ctx, cert);
-  if (method === 'pull') return deployByPull(ctx, cert);
+  if (method === 'mount')
+    return deployByMount(ctx, cert, { type: p.mount_type, dest: p.dest, nfsSource: p.nfs_source });
+  if (method === 'pull') return deployByPull(ctx, cert, p);
   const d = await planCertDelivery(ctx.conn, cert, layoutOf(p), { become: ctx.become, diff: ctx.diff });
   if (d.changed && !ctx.check) await applyCertDelivery(ctx.conn, d, { become: ctx.become });
   return {

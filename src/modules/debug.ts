@@ -2,7 +2,7 @@
  * `debug`: print a message or a variable's value (`msg` or `var`), never changes anything.
  * The renderer shows `msg` after the host name, as Ansible does.
  */
-import { lookupPath } from '../engine/template.js';
+import { lookupPath } from '../template/render.js';
 import type { ModuleDef } from './types.js';
 
 /** Parameters of `debug`. */

@@ -5,20 +5,11 @@
 import { shellQuote, type Connection } from '../connections/connection.js';
 import { ModuleError } from '../errors.js';
 import { stateDiff } from '../output/diff.js';
-import {
-  attributeSchema,
-  checkParams,
-  fileAttributes,
-  modeText,
-  type AttributeParams,
-} from './lib/params.js';
-import {
-  attributesDiffer,
-  ownerSpec,
-  remoteStat,
-  type Attributes,
-  type RemoteStat,
-} from './lib/remote-file.js';
+import { attributeCommands } from '../files/attributes.js';
+import { modeText } from '../files/mode.js';
+import { checkRemotePath } from '../files/path.js';
+import { attributesDiffer, ownerSpec, statPath, type Attributes, type RemoteStat } from '../files/stat.js';
+import { attributeSchema, checkParams, fileAttributes, type AttributeParams } from './lib/params.js';
 import type { ModuleDef, ModuleResult } from './types.js';
 
 /** Parameters of `file`. */
@@ -49,15 +40,8 @@ function plan(p: FileParams, st: RemoteStat, a: Attributes, treeDiffers: boolean
         : st.type === 'directory'
           ? 'directory'
           : 'file');
-  const R = p.recurse ? '-R ' : '';
-  const attrs = (force: boolean): string[] => {
-    if (!force && !attributesDiffer(st, a) && !treeDiffers) return [];
-    const cmds: string[] = [];
-    const owner = ownerSpec(a.owner, a.group);
-    if (owner) cmds.push(`chown ${R}${shellQuote(owner)} ${q}`);
-    if (a.mode !== undefined) cmds.push(`chmod ${R}${modeText(a.mode)} ${q}`);
-    return cmds;
-  };
+  const attrs = (force: boolean): string[] =>
+    !force && !attributesDiffer(st, a) && !treeDiffers ? [] : attributeCommands(q, a, p.recurse);
   switch (state) {
     case 'absent':
       return st.type === 'absent' ? [] : [`rm -rf -- ${q}`];
@@ -124,7 +108,9 @@ export const fileModule: ModuleDef<FileParams> = {
   async run(ctx): Promise<ModuleResult> {
     const p = checkParams(fileModule, ctx);
     const a: Attributes = fileAttributes(p);
-    const st = await remoteStat(ctx.conn, p.path, { become: ctx.become });
+    checkRemotePath(p.path);
+    // type and attributes only: hashing a large file here would be wasted work
+    const st = await statPath(ctx.conn, p.path, { become: ctx.become, hash: false });
     const treeDiffers =
       p.recurse === true &&
       st.type === 'directory' &&

@@ -2,15 +2,10 @@
  * `lineinfile`: make sure one line is present (replacing the last line matching `regexp`) or absent.
  * The edit is computed on the control node and written back atomically.
  */
+import { insertLines, type TextLines } from '../files/lines.js';
+import { insertIndex, userRegExp } from '../files/managed-block.js';
 import { ModuleError } from '../errors.js';
-import {
-  editFile,
-  editOptions,
-  editParamsSchema,
-  insertIndex,
-  userRegExp,
-  type EditParams,
-} from './lib/edit-file.js';
+import { editFile, editOptions, editParamsSchema, type EditParams } from './lib/edit-file.js';
 import { checkParams } from './lib/params.js';
 import type { ModuleDef } from './types.js';
 
@@ -20,27 +15,29 @@ export interface LineInFileParams extends EditParams {
   regexp?: string;
 }
 
-function present(lines: string[], p: LineInFileParams & { line: string }): { lines: string[]; msg: string } {
+type Edit = { text: TextLines; msg: string };
+
+function present(t: TextLines, p: LineInFileParams & { line: string }): Edit {
+  const { lines } = t;
   const re = p.regexp === undefined ? undefined : userRegExp(p.regexp, 'regexp');
   const hit = re ? lines.findLastIndex((l) => re.test(l)) : -1;
   if (hit >= 0) {
-    if (lines[hit] === p.line) return { lines, msg: '' };
+    if (lines[hit] === p.line) return { text: t, msg: '' };
     const out = [...lines];
     out[hit] = p.line;
-    return { lines: out, msg: 'line replaced' };
+    return { text: { lines: out, eol: t.eol }, msg: 'line replaced' };
   }
   // No regexp match: an identical line already present means nothing to do [ans lineinfile].
-  if (lines.includes(p.line)) return { lines, msg: '' };
-  const out = [...lines];
-  out.splice(insertIndex(lines, p), 0, p.line);
-  return { lines: out, msg: 'line added' };
+  if (lines.includes(p.line)) return { text: t, msg: '' };
+  const at = insertIndex(lines, { after: p.insertafter, before: p.insertbefore });
+  return { text: insertLines(t, at, [p.line]), msg: 'line added' };
 }
 
-function absent(lines: string[], p: LineInFileParams): { lines: string[]; msg: string } {
+function absent(t: TextLines, p: LineInFileParams): Edit {
   const re = p.regexp === undefined ? undefined : userRegExp(p.regexp, 'regexp');
-  const out = lines.filter((l) => (re ? !re.test(l) : l !== p.line));
-  const n = lines.length - out.length;
-  return { lines: out, msg: n ? `${n} line(s) removed` : '' };
+  const out = t.lines.filter((l) => (re ? !re.test(l) : l !== p.line));
+  const n = t.lines.length - out.length;
+  return { text: { lines: out, eol: t.eol }, msg: n ? `${n} line(s) removed` : '' };
 }
 
 /** The `lineinfile` module. */
@@ -67,8 +64,8 @@ export const lineinfileModule: ModuleDef<LineInFileParams> = {
       throw new ModuleError('state: absent needs line or regexp');
     if (p.line?.includes('\n'))
       throw new ModuleError('line must be a single line (use blockinfile for several)');
-    return editFile(ctx, p.path, opts, (lines) =>
-      state === 'present' ? present(lines, { ...p, line: p.line! }) : absent(lines, p),
+    return editFile(ctx, p.path, opts, (text) =>
+      state === 'present' ? present(text, { ...p, line: p.line! }) : absent(text, p),
     );
   },
 };

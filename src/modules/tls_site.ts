@@ -9,13 +9,13 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ModuleError } from '../errors.js';
 import { defaultCertDir } from '../delivery/cert-files.js';
-import { loadStoredCert, stateDirOf } from '../delivery/cert-store.js';
-import { parseMode } from '../delivery/deploy-copy.js';
-import { setManagedBlock } from '../delivery/managed-block.js';
-import type { WantFile } from '../delivery/remote-files.js';
-import { inspectPaths } from '../delivery/remote-files.js';
-import { osFamily, serverCommands } from '../delivery/server-commands.js';
-import type { ServerKind } from '../delivery/server-commands.js';
+import { taskStore } from './lib/state.js';
+import { setManagedBlock } from '../files/managed-block.js';
+import { parseMode } from '../files/mode.js';
+import { readRemoteFile } from '../files/read.js';
+import type { WantFile } from '../files/write.js';
+import { familyOf, serverCommands } from '../webservers/adapter.js';
+import type { WebServerKind } from '../webservers/kind.js';
 import { runTransaction } from '../delivery/transaction.js';
 import { checkParams } from './lib/params.js';
 import { hostAddress } from './tls_verify.js';
@@ -39,7 +39,7 @@ interface BlockParam {
 
 /** Parameters of tls_site. */
 export interface TlsSiteParams {
-  server: ServerKind;
+  server: WebServerKind;
   /** stored certificate to deliver (omit to manage config only) */
   cert?: string;
   /** false: the certificate files are already on the host (mount/pull); only its serial is verified */
@@ -167,20 +167,13 @@ async function textOf(
 }
 
 async function blockFiles(ctx: ModuleContext<TlsSiteParams>, blocks: BlockParam[]): Promise<WantFile[]> {
-  if (blocks.length === 0) return [];
-  const states = await inspectPaths(
-    ctx.conn,
-    blocks.map((b) => b.path),
-    ctx.become,
-  );
   const out: WantFile[] = [];
-  for (const [i, b] of blocks.entries()) {
-    const st = states[i];
-    if (st.kind !== 'file')
+  for (const b of blocks) {
+    const { stat: st, text: before } = await readRemoteFile(ctx.conn, b.path, ctx.become);
+    if (st.type !== 'file' || before === undefined)
       throw new ModuleError(
         `${b.path}: the file to patch does not exist (managed blocks only patch existing files)`,
       );
-    const before = (await ctx.conn.fetch(b.path, { become: ctx.become })).toString();
     const text = await textOf(ctx, b, b.path);
     const after = setManagedBlock(
       before,
@@ -188,7 +181,7 @@ async function blockFiles(ctx: ModuleContext<TlsSiteParams>, blocks: BlockParam[
       b.path,
     );
     // keep the file's own mode and owner: certfleet only owns the block
-    out.push({ path: b.path, content: after, mode: st.mode, owner: st.owner, group: st.group });
+    out.push({ path: b.path, content: after, mode: st.mode!, owner: st.owner, group: st.group });
   }
   return out;
 }
@@ -206,7 +199,8 @@ async function run(ctx: ModuleContext<TlsSiteParams>): Promise<ModuleResult> {
     });
   }
   files.push(...(await blockFiles(ctx, p.blocks ?? [])));
-  const family = osFamily(ctx.facts, ctx.vars);
+  // the layout follows the host's facts, else what the inventory says it runs
+  const family = familyOf(ctx.facts.ansible_os_family ?? ctx.vars.ansible_os_family);
   const dflt = serverCommands(p.server, family);
   const commands = {
     testLabel: p.test_command ?? dflt.testLabel,
@@ -215,12 +209,12 @@ async function run(ctx: ModuleContext<TlsSiteParams>): Promise<ModuleResult> {
   };
   let cert;
   if (p.cert !== undefined) {
-    const stored = await loadStoredCert(stateDirOf(p.state_dir, ctx.vars, ctx.playbookDir), p.cert);
+    const stored = await taskStore(p.state_dir, ctx).certs.readLive(p.cert);
     const layout = {
       dir: (p.cert_dir ?? defaultCertDir(p.cert)).replace(/\/+$/, ''),
       owner: p.owner,
       group: p.group,
-      keyMode: parseMode(p.key_mode, 0o600),
+      keyMode: parseMode(p.key_mode, 0o600, 'key_mode'),
       combinedPath: p.combined,
     };
     cert = { stored, layout };

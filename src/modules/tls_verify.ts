@@ -6,7 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import { ModuleError } from '../errors.js';
 import { checkParams } from './lib/params.js';
-import { loadStoredCert, normalizeSerial, stateDirOf } from '../delivery/cert-store.js';
+import { normalizeSerial } from '../store/cert-pem.js';
+import { taskStore } from './lib/state.js';
 import { waitForSerial, probeTls } from '../delivery/tls-probe.js';
 import type { ModuleContext, ModuleDef, ModuleResult } from './types.js';
 
@@ -55,7 +56,7 @@ async function run(ctx: ModuleContext<TlsVerifyParams>): Promise<ModuleResult> {
   const port = p.port ?? 443;
   let expected = p.serial ? normalizeSerial(p.serial) : undefined;
   if (p.cert) {
-    expected = (await loadStoredCert(stateDirOf(p.state_dir, ctx.vars, ctx.playbookDir), p.cert)).serial;
+    expected = (await taskStore(p.state_dir, ctx).certs.readLive(p.cert)).serial;
   }
   const ca = p.ca_file ? await readFile(p.ca_file, 'utf8') : undefined;
   const target = { address, port, servername: p.server_name || undefined, ca };

@@ -4,15 +4,7 @@
  * Failures throw ModuleError; connection problems ConnectionError.
  */
 import type { Connection } from '../connections/connection.js';
-
-/** A unified diff of one file, never containing key material. */
-export interface FileDiff {
-  path: string;
-  before: string;
-  after: string;
-  /** unified diff text (`--- before\n+++ after\n@@ ...`) */
-  unified: string;
-}
+import type { FileDiff } from '../output/diff.js';
 
 export interface ModuleResult {
   changed: boolean;

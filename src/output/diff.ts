@@ -3,7 +3,15 @@
  * never appears in a diff: a private key on either side replaces the whole diff by a notice.
  */
 import { createTwoFilesPatch } from 'diff';
-import type { FileDiff } from '../modules/types.js';
+
+/** A unified diff of one file, never containing key material. */
+export interface FileDiff {
+  path: string;
+  before: string;
+  after: string;
+  /** unified diff text (`--- before\n+++ after\n@@ ...`) */
+  unified: string;
+}
 
 const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
 

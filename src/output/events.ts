@@ -3,10 +3,20 @@
  * (plain lines, listr2 on a TTY, NDJSON with --json) only consume them. Every string an event
  * carries has already gone through `redact`.
  */
-import type { HostStats } from '../engine/stats.js';
 
 /** Version of the event schema; bumped on any incompatible change. */
 export const EVENTS_VERSION = 1;
+
+/** The recap line of one host. */
+export interface HostStats {
+  ok: number;
+  changed: number;
+  unreachable: number;
+  failed: number;
+  skipped: number;
+  rescued: number;
+  ignored: number;
+}
 
 /** Outcome of one task on one host. */
 export type HostStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable' | 'ignored' | 'rescued';

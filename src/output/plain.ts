@@ -2,7 +2,7 @@
  * The line renderer used when stdout is not a TTY (CI logs): Ansible's layout, so people and log
  * greps used to `ansible-playbook` read it unchanged. Warnings go to stderr once each.
  */
-import type { HostStats } from '../engine/stats.js';
+import type { HostStats } from './events.js';
 import type { EventSink, RunEvent } from './events.js';
 import { redact } from './redact.js';
 

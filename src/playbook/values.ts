@@ -4,8 +4,8 @@
  */
 import { locateValue } from '../config/yaml.js';
 import type { Issue, SourceLocation } from '../errors.js';
-import { compileCondition } from '../engine/condition.js';
-import { templateSyntaxError } from '../engine/template.js';
+import { compileCondition } from '../template/condition.js';
+import { templateSyntaxError } from '../template/render.js';
 
 /** `yes`/`true`/`on` → true; anything YAML already typed passes through. */
 export function toBool(v: unknown): boolean | undefined {

@@ -6,6 +6,7 @@
  */
 import type { WebServerAdapter } from './adapter.js';
 import { pathsAfter } from './config-scan.js';
+import { haproxyTlsSites } from './haproxy-config.js';
 
 const PIDF = '/run/haproxy.pid';
 
@@ -23,10 +24,10 @@ export function socketAnswers(sock: string): string {
 
 /** The HAProxy adapter. */
 export const haproxyAdapter: WebServerAdapter = {
-  name: 'haproxy',
+  kind: 'haproxy',
   serviceNames: ['haproxy'],
   packages: { Debian: 'haproxy', RedHat: 'haproxy' },
-  binaries: ['/usr/sbin/haproxy', '/usr/local/sbin/haproxy'],
+  binaries: ['haproxy', '/usr/sbin/haproxy', '/usr/local/sbin/haproxy'],
   configs: ['/etc/haproxy/haproxy.cfg'],
   certFiles: ['/etc/haproxy/haproxy.cfg', '/etc/haproxy/conf.d/*.cfg'],
   certGrep: '^[[:space:]]*bind[[:space:]].*[[:space:]]crt[[:space:]]',
@@ -35,11 +36,17 @@ export const haproxyAdapter: WebServerAdapter = {
   comm: ['haproxy'],
   version: '"$BIN" -v 2>&1',
   versionPattern: /HAProxy version (\S+)/i,
+  testLabel: () => 'haproxy -c',
+  // no -q: it silences the alerts too, and the user would see "haproxy -c failed: " and no reason
   configTest: '"$BIN" -c -f "$CFG" 2>&1',
   start: `"$BIN" -D -f "$CFG" -p ${PIDF} </dev/null >/dev/null 2>&1`,
   stop: 'if [ -n "$PID" ]; then kill "$PID"; fi',
   reload:
     `S=; if ${socketAnswers(HAPROXY_ADMIN_SOCKET)}; then S="-x ${HAPROXY_ADMIN_SOCKET}"; fi; ` +
-    `"$BIN" -D -f "$CFG" -p ${PIDF} $S -sf $PID </dev/null >/dev/null 2>&1`,
+    // stderr stays: a failed reload says why (the daemonized process closes it, the channel ends)
+    `"$BIN" -D -f "$CFG" -p ${PIDF} $S -sf $PID </dev/null >/dev/null`,
   reloadKeepsPid: false,
+  configRoot: (main) => main.slice(0, main.lastIndexOf('/')),
+  rootShell: 'ROOT=${CFG%/*}',
+  tlsSites: haproxyTlsSites,
 };

@@ -11,8 +11,8 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditReport } from '../../src/audit/types.js';
-import { issue, makeCas } from '../../src/lab/pki.js';
-import { startLab, type Lab } from '../../src/lab/index.js';
+import { issue, makeCas } from '../lab/pki.js';
+import { startLab, type Lab } from '../lab/index.js';
 import { nginxSite, ROOT, runCli } from '../integration/audit-seed.js';
 
 const CHROMIUM = '/usr/bin/chromium';

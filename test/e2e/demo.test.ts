@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 
-const ENTRY = ['--import', 'tsx', 'src/demo/index.ts'];
+const ENTRY = ['--import', 'tsx', 'test/lab/demo/index.ts'];
 
 function runDemo(
   onOutput?: (text: string, child: ReturnType<typeof spawn>) => void,

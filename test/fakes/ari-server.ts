@@ -5,7 +5,7 @@
 // It checks what a real CA checks: a well-formed certID (two base64url parts) it knows about.
 import { createServer, type Server } from 'node:http';
 import type { Agent } from 'node:https';
-import { httpsGet } from '../../src/lab/pebble.js';
+import { httpsGet } from '../lab/pebble.js';
 
 export interface AriFake {
   directoryUrl: string;

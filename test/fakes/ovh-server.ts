@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sendUpdate, type UpdateTarget } from '../../src/dns/providers/rfc2136/update.js';
-import { selfSignedFiles } from '../../src/lab/pki.js';
+import { selfSignedFiles } from '../lab/pki.js';
 import type { TxtChange } from '../../src/dns/providers/rfc2136/wire.js';
 
 export interface OvhFakeOptions {

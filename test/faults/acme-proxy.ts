@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, request, type Agent } from 'node:https';
 import type { IncomingHttpHeaders } from 'node:http';
 import { dirname, join } from 'node:path';
-import { httpsGet, type PebbleLab } from '../../src/lab/pebble.js';
+import { httpsGet, type PebbleLab } from '../lab/pebble.js';
 
 /** One request as the proxy saw it. */
 export interface ProxyHit {
@@ -38,7 +38,7 @@ export interface AcmeProxy {
 
 /** Start the proxy in front of `pebble` on a free loopback port. */
 export async function startAcmeProxy(pebble: PebbleLab): Promise<AcmeProxy> {
-  // startPebble writes its TLS files beside the CA it exposes (see makeTlsFiles in src/lab/pebble.ts):
+  // startPebble writes its TLS files beside the CA it exposes (see makeTlsFiles in test/lab/pebble.ts):
   // a certificate for 127.0.0.1 that the CA in `acme_ca_bundle` already vouches for
   const tlsDir = dirname(pebble.caCertFile);
   const [cert, key] = await Promise.all([

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { normalizeSerial } from '../../src/delivery/cert-store.js';
+import { normalizeSerial } from '../../src/store/cert-pem.js';
 import { startAcmeProxy, type AcmeProxy } from './acme-proxy.js';
 import { errorLines } from './fault-helpers.js';
 import { SITE_PLAYBOOK, startFleetLab, type FleetLab } from './fleet-lab.js';

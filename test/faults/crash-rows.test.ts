@@ -6,15 +6,16 @@
  * on a host whose config test is still running: every host keeps serving a valid certificate whose
  * key matches on disk, the next run finishes only what was left, and the run after it changes nothing.
  */
+import { dnsJournal } from '../../src/dns/journal.js';
+import { openStore } from '../../src/store/file-store.js';
 import { createSocket, type Socket } from 'node:dgram';
 import type { ChildProcess } from 'node:child_process';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { normalizeSerial } from '../../src/delivery/cert-store.js';
-import { readJournal } from '../../src/dns/journal.js';
-import type { LabHost } from '../../src/lab/index.js';
+import { normalizeSerial } from '../../src/store/cert-pem.js';
+import type { LabHost } from '../lab/index.js';
 import { errorLines, txtRecords, type CliRun } from './fault-helpers.js';
 import { SITE_PLAYBOOK, startFleetLab, type FleetLab } from './fleet-lab.js';
 import { recordRow } from './record.js';
@@ -141,7 +142,7 @@ describe('row 17: the controller killed (SIGKILL)', () => {
     expect(live()).toEqual(before);
     expect(await f.serials()).toEqual(served);
     // the journal names exactly what is left in DNS, with the dead run's pid
-    const journal = await readJournal(f.stateDir);
+    const journal = await dnsJournal(openStore(f.stateDir)).read();
     expect(journal.map((e) => e.value).sort()).toEqual([...orphans].sort());
     expect(new Set(journal.map((e) => e.pid))).toEqual(new Set([killed.pid]));
     const lock = join(f.stateDir, 'certs/wildcard/.lock');
@@ -154,7 +155,7 @@ describe('row 17: the controller killed (SIGKILL)', () => {
     for (const h of hosts)
       expect(recap(next.out)[h], next.out).toMatchObject({ changed: RENEWED_CHANGES[h], failed: 0 });
     expect(leftTxt()).toEqual([]);
-    expect(await readJournal(f.stateDir)).toEqual([]);
+    expect(await dnsJournal(openStore(f.stateDir)).read()).toEqual([]);
     expect(existsSync(lock)).toBe(false);
     const issued = live();
     expect(issued.serial).not.toBe(before.serial);

@@ -6,10 +6,10 @@
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeDeliveryInventory } from '../../src/demo/inventory.js';
-import { startBind9, type Bind9Lab } from '../../src/lab/bind9.js';
-import { startLab, type Lab, type LabHostSpec } from '../../src/lab/index.js';
-import { startPebble, type PebbleLab } from '../../src/lab/pebble.js';
+import { writeDeliveryInventory } from '../lab/demo/inventory.js';
+import { startBind9, type Bind9Lab } from '../lab/bind9.js';
+import { startLab, type Lab, type LabHostSpec } from '../lab/index.js';
+import { startPebble, type PebbleLab } from '../lab/pebble.js';
 import { forgetOrigin } from '../../src/acme/http.js';
 import { updateTarget } from '../../src/dns/providers/rfc2136/index.js';
 import { certfleet, servesValidCert, txtRecords, type CliOptions, type CliRun } from './fault-helpers.js';

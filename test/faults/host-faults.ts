@@ -7,9 +7,9 @@
  */
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { normalizeSerial } from '../../src/delivery/cert-store.js';
-import { runOk } from '../../src/lab/proc.js';
-import type { LabHost, LabService } from '../../src/lab/index.js';
+import { normalizeSerial } from '../../src/store/cert-pem.js';
+import { runOk } from '../lab/proc.js';
+import type { LabHost, LabService } from '../lab/index.js';
 
 /** Run a command inside the host; throws with its output unless it exits 0. */
 export async function inHost(host: LabHost, cmd: string): Promise<string> {

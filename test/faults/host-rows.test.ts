@@ -17,8 +17,8 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { normalizeSerial } from '../../src/delivery/cert-store.js';
-import type { LabHost } from '../../src/lab/index.js';
+import { normalizeSerial } from '../../src/store/cert-pem.js';
+import type { LabHost } from '../lab/index.js';
 import { errorLines, type CliRun } from './fault-helpers.js';
 import { SITE_PLAYBOOK, startFleetLab, type FleetLab } from './fleet-lab.js';
 import {

@@ -4,9 +4,10 @@
  * APIs' changes reach the real nameservers), the `acme_dns` blocks that point `site.yml` at them,
  * a knob that makes every second OVH request fail, the recap counts and the error lines of a run.
  */
+import { openStore } from '../../src/store/file-store.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readJournal, type JournalEntry } from '../../src/dns/journal.js';
+import { dnsJournal, type JournalEntry } from '../../src/dns/journal.js';
 import { startOvhFake, type OvhFake } from '../fakes/ovh-server.js';
 import { startRoute53Fake, type Route53Fake } from '../fakes/route53-server.js';
 import { bindUpdateTarget, type FleetLab } from './fleet-lab.js';
@@ -116,5 +117,5 @@ export function failureLines(out: string): string[] {
 
 /** The DNS cleanup journal of the lab's state dir: values that may still be in DNS. */
 export function journal(f: FleetLab): Promise<JournalEntry[]> {
-  return readJournal(f.stateDir);
+  return dnsJournal(openStore(f.stateDir)).read();
 }

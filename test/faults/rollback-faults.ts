@@ -6,7 +6,7 @@
  * never over SSH, so they work whatever the fault does to the host.
  */
 import { spawn } from 'node:child_process';
-import type { LabHost } from '../../src/lab/index.js';
+import type { LabHost } from '../lab/index.js';
 
 /** Run a command inside the host; throws with its output unless it exits 0. */
 export async function inHost(host: LabHost, cmd: string): Promise<string> {

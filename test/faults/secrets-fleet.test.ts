@@ -14,7 +14,7 @@ import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promis
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { describeCert } from '../../src/delivery/cert-store.js';
+import { describeCert } from '../../src/store/cert-pem.js';
 import { startOvhFake, type OvhFake } from '../fakes/ovh-server.js';
 import { startRoute53Fake, type Route53Fake } from '../fakes/route53-server.js';
 import { connect } from '../integration/delivery-helpers.js';

@@ -1,12 +1,12 @@
 // Renewal by ARI (RFC 9773) and badNonce resilience, against real Pebble + bind9. Pebble 2.4 has no
 // renewalInfo: test/fakes/ari-server.ts serves Pebble's own directory plus a renewalInfo URL.
 // This lab's Pebble rejects 50 % of nonces (PEBBLE_WFE_NONCEREJECT=50).
+import { openStore } from '../../src/store/file-store.js';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as acme from 'acme-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CertStore } from '../../src/acme/store.js';
 import { acmeCertificateModule as mod } from '../../src/modules/acme_certificate.js';
 import { startAriFake, type AriFake } from '../fakes/ari-server.js';
 import { labParams, moduleContext, startAcmeLab, type AcmeLab } from './acme-lab.js';
@@ -67,7 +67,7 @@ describe('renewal by ARI (fake renewalInfo in front of Pebble)', () => {
   it('stores the certID of a new certificate (checked against openssl)', async () => {
     const r = await run();
     expect(r.data).toMatchObject({ action: 'issue', changed: true });
-    const certFile = new CertStore(join(lab.dir, 'state')).livePaths('ari').cert;
+    const certFile = openStore(join(lab.dir, 'state')).certs.livePaths('ari').cert;
     expect(readMeta().ari.cert_id).toBe(opensslCertId(certFile));
   });
 

@@ -1,16 +1,16 @@
 // acme_certificate against a real Pebble validating DNS-01 through a real bind9 (rfc2136 + TSIG).
+import { dnsJournal } from '../../src/dns/journal.js';
+import { openStore } from '../../src/store/file-store.js';
 import { X509Certificate } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureCertificate } from '../../src/acme/ensure.js';
 import { dnsOptionsFrom } from '../../src/acme/dns-params.js';
-import { CertStore } from '../../src/acme/store.js';
 import { createProvider, withDnsChallenges } from '../../src/dns/dns01.js';
-import { journalAdd } from '../../src/dns/journal.js';
 import { spawnSync } from 'node:child_process';
 import { forgetOrigin } from '../../src/acme/http.js';
-import { httpsGet, startPebble } from '../../src/lab/pebble.js';
+import { httpsGet, startPebble } from '../lab/pebble.js';
 import { keyMatchesCert, splitPem } from '../../src/acme/crypto.js';
 import { AcmeProblemError, DnsProviderError, LockError, messageOf } from '../../src/errors.js';
 import { acmeCertificateModule as mod } from '../../src/modules/acme_certificate.js';
@@ -57,7 +57,7 @@ describe('acme_certificate (Pebble + bind9, real DNS-01)', () => {
     } finally {
       req.stop();
     }
-    const store = new CertStore(join(lab.dir, 'state'));
+    const store = openStore(join(lab.dir, 'state')).certs;
     const paths = store.livePaths('wild');
     const cert = new X509Certificate(readFileSync(paths.cert));
     expect(cert.subjectAltName?.split(', ').sort()).toEqual(['DNS:*.example.test', 'DNS:example.test']);
@@ -103,7 +103,7 @@ describe('acme_certificate (Pebble + bind9, real DNS-01)', () => {
       reason: 'key type changed ec256→rsa2048',
       changed: true,
     });
-    const store = new CertStore(join(lab.dir, 'state'));
+    const store = openStore(join(lab.dir, 'state')).certs;
     const cert = new X509Certificate(readFileSync(store.livePaths('wild').cert));
     expect(cert.publicKey.asymmetricKeyDetails?.modulusLength).toBe(2048);
     expect(readdirSync(join(lab.dir, 'state/certs/wild/archive')).sort()).toEqual(['1', '2']);
@@ -139,7 +139,7 @@ describe('acme_certificate (Pebble + bind9, real DNS-01)', () => {
     const p = labParams(lab, { name: 'wrong', domains: ['wrong.example.org'] });
     const dnsOpts = dnsOptionsFrom(p.dns);
     const err = await ensureCertificate({
-      stateDir: p.state_dir!,
+      store: openStore(p.state_dir!),
       name: 'wrong',
       domains: p.domains,
       directory: p.directory,
@@ -176,7 +176,7 @@ describe('acme_certificate (Pebble + bind9, real DNS-01)', () => {
     };
     await createProvider('rfc2136', dnsOptionsFrom(p.dns).config).present(left, AbortSignal.timeout(5000));
     const dead = spawnSync('true').pid!;
-    await journalAdd(p.state_dir!, [
+    await dnsJournal(openStore(p.state_dir!)).add([
       { ...left, provider: 'rfc2136', run: 'crashed', pid: dead, addedAt: new Date().toISOString() },
     ]);
     expect(await lab.bind.txt(left.fqdn)).toEqual(['left-by-a-crash']);
@@ -196,7 +196,7 @@ describe('acme_certificate (Pebble + bind9, real DNS-01)', () => {
   });
 
   it('a run finding the certificate locked fails with LockError (exit 6) naming the holder, and orders nothing', async () => {
-    const held = await new CertStore(join(lab.dir, 'state')).lock('wild');
+    const held = await openStore(join(lab.dir, 'state')).certs.lock('wild');
     const req = countRequests();
     try {
       const err = await run({ key_type: 'rsa2048', renew: { force: true } }).catch((e: unknown) => e);
@@ -230,7 +230,7 @@ describe('acme_certificate (Pebble + bind9, real DNS-01)', () => {
   });
 
   it('never shows the private key or the TSIG secret in results, warnings or errors', () => {
-    const privkey = readFileSync(new CertStore(join(lab.dir, 'state')).livePaths('wild').privkey, 'utf8');
+    const privkey = readFileSync(openStore(join(lab.dir, 'state')).certs.livePaths('wild').privkey, 'utf8');
     const all = logs.join('\n');
     expect(all).not.toContain(lab.bind.tsig.secret);
     expect(all).not.toContain(privkey.split('\n')[1]);
@@ -301,7 +301,10 @@ describe('preferred_chain (Pebble with an alternate root)', () => {
         preferred_chain: cn(root),
       });
       expect(r.data).toMatchObject({ action: 'issue' });
-      const fullchain = readFileSync(new CertStore(join(lab.dir, 'state')).livePaths(name).fullchain, 'utf8');
+      const fullchain = readFileSync(
+        openStore(join(lab.dir, 'state')).certs.livePaths(name).fullchain,
+        'utf8',
+      );
       expect(chainsTo(fullchain, root)).toBe(true);
       expect(chainsTo(fullchain, roots[1 - i])).toBe(false);
     }

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import * as acme from 'acme-client';
 import type { Connection } from '../../src/connections/connection.js';
 import { forgetOrigin } from '../../src/acme/http.js';
-import { startBind9, type Bind9Lab } from '../../src/lab/bind9.js';
-import { startPebble, type PebbleLab } from '../../src/lab/pebble.js';
+import { startBind9, type Bind9Lab } from '../lab/bind9.js';
+import { startPebble, type PebbleLab } from '../lab/pebble.js';
 import type { AcmeCertificateParams } from '../../src/modules/acme_certificate.js';
 import type { ModuleContext } from '../../src/modules/types.js';
 

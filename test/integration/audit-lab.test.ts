@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import type { AuditReport } from '../../src/audit/types.js';
-import { issue, makeCas, newKey, type TestCa } from '../../src/lab/pki.js';
-import { startLab, type Lab } from '../../src/lab/index.js';
+import { issue, makeCas, newKey, type TestCa } from '../lab/pki.js';
+import { startLab, type Lab } from '../lab/index.js';
 import { nginxSite, put, runCli, sh, SNAPSHOT } from './audit-seed.js';
 
 describe('certfleet audit on the lab', () => {

@@ -4,8 +4,8 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import type { Issued, TestCa } from '../../src/lab/pki.js';
-import type { LabHost } from '../../src/lab/index.js';
+import type { Issued, TestCa } from '../lab/pki.js';
+import type { LabHost } from '../lab/index.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 

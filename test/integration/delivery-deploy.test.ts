@@ -6,7 +6,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLab, type Lab } from '../../src/lab/index.js';
+import { startLab, type Lab } from '../lab/index.js';
 import type { SshConnection } from '../../src/connections/ssh.js';
 import { certDeployModule } from '../../src/modules/cert_deploy.js';
 import {

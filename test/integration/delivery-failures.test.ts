@@ -8,9 +8,9 @@
 import { copyFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLab, type Lab, type LabHost } from '../../src/lab/index.js';
+import { startLab, type Lab, type LabHost } from '../lab/index.js';
 import { probeTls } from '../../src/delivery/tls-probe.js';
-import { writeDeliveryInventory } from '../../src/demo/inventory.js';
+import { writeDeliveryInventory } from '../lab/demo/inventory.js';
 import { tlsSiteModule } from '../../src/modules/tls_site.js';
 import { tlsVerifyModule } from '../../src/modules/tls_verify.js';
 import {

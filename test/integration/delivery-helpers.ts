@@ -8,13 +8,13 @@ import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { join } from 'node:path';
 import { SshConnection } from '../../src/connections/ssh.js';
 import type { Connection } from '../../src/connections/connection.js';
-import type { Lab, LabHost } from '../../src/lab/index.js';
-import { leafFiles, selfSignedFiles } from '../../src/lab/pki.js';
+import type { Lab, LabHost } from '../lab/index.js';
+import { leafFiles, selfSignedFiles } from '../lab/pki.js';
 import type { ModuleContext, ModuleDef, ModuleResult } from '../../src/modules/types.js';
 import { defaultConnectionFactory } from '../../src/engine/connect.js';
 import { runPlaybook } from '../../src/engine/run-playbook.js';
-import type { HostStats } from '../../src/engine/stats.js';
-import { renderString } from '../../src/engine/template.js';
+import type { HostStats } from '../../src/output/events.js';
+import { renderString } from '../../src/template/render.js';
 import { loadInventory } from '../../src/inventory/load.js';
 import { selectHosts } from '../../src/inventory/patterns.js';
 import type { RunEvent } from '../../src/output/events.js';

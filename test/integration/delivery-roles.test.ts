@@ -9,9 +9,9 @@ import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLab, type Lab, type LabHost } from '../../src/lab/index.js';
+import { startLab, type Lab, type LabHost } from '../lab/index.js';
 import { probeTls } from '../../src/delivery/tls-probe.js';
-import { writeDeliveryInventory } from '../../src/demo/inventory.js';
+import { writeDeliveryInventory } from '../lab/demo/inventory.js';
 import { hostHashes, makeCa, makeStateDir, runPlays, storeCert, type TestCa } from './delivery-helpers.js';
 
 const run = promisify(execFile);

@@ -4,18 +4,19 @@
  * (bind variant: the lab kernel refuses an NFS server); 002: Route 53 + copy; 003: HAProxy hot update
  * after a forced renewal (same PID); 004: ssl-sync pull mode with per-certificate server lists.
  */
+import { openStore } from '../../src/store/file-store.js';
 import { globalAgent } from 'node:https';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { updateTarget } from '../../src/dns/providers/rfc2136/index.js';
-import { loadStoredCert, normalizeSerial } from '../../src/delivery/cert-store.js';
+import { normalizeSerial } from '../../src/store/cert-pem.js';
 import { probeTls } from '../../src/delivery/tls-probe.js';
-import { writeDeliveryInventory } from '../../src/demo/inventory.js';
-import { startBind9, type Bind9Lab } from '../../src/lab/bind9.js';
-import { startLab, type Lab, type LabHost } from '../../src/lab/index.js';
-import { startPebble, type PebbleLab } from '../../src/lab/pebble.js';
+import { writeDeliveryInventory } from '../lab/demo/inventory.js';
+import { startBind9, type Bind9Lab } from '../lab/bind9.js';
+import { startLab, type Lab, type LabHost } from '../lab/index.js';
+import { startPebble, type PebbleLab } from '../lab/pebble.js';
 import { startOvhFake, type OvhFake } from '../fakes/ovh-server.js';
 import { startRoute53Fake, type Route53Fake } from '../fakes/route53-server.js';
 import { makeStateDir, runPlays } from './delivery-helpers.js';
@@ -37,7 +38,7 @@ const served = async (h: LabHost) => {
   expect(r.authorized, `${h.name}: ${r.authorizationError}`).toBe(true);
   return r.serial;
 };
-const stored = async (name: string) => (await loadStoredCert(join(state, 'state'), name)).serial;
+const stored = async (name: string) => (await openStore(join(state, 'state')).certs.readLive(name)).serial;
 const seed = (file: string, extraVars: Record<string, unknown> = {}) =>
   runPlays(join(PLAYBOOKS, file), inventory, { knownHostsFile: lab.knownHostsFile, extraVars });
 const common = () => ({

@@ -9,8 +9,8 @@ import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeTls } from '../../src/delivery/tls-probe.js';
-import { writeDeliveryInventory } from '../../src/demo/inventory.js';
-import { startLab, type Lab } from '../../src/lab/index.js';
+import { writeDeliveryInventory } from '../lab/demo/inventory.js';
+import { startLab, type Lab } from '../lab/index.js';
 import { makeCa, makeStateDir, runPlays, storeCert, type TestCa } from './delivery-helpers.js';
 
 const HOME = '/usr/share/tomcat10';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { updateTarget } from '../../src/dns/providers/rfc2136/index.js';
-import { startBind9, type Bind9Lab } from '../../src/lab/bind9.js';
+import { startBind9, type Bind9Lab } from '../lab/bind9.js';
 import { startOvhFake, type OvhFake } from '../fakes/ovh-server.js';
 
 const cli = fileURLToPath(new URL('../../src/cli/index.ts', import.meta.url));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProvider, withDnsChallenges } from '../../src/dns/dns01.js';
-import { startBind9, type Bind9Lab } from '../../src/lab/bind9.js';
+import { startBind9, type Bind9Lab } from '../lab/bind9.js';
 import { registerSecret } from '../../src/output/redact.js';
 
 let lab: Bind9Lab;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withDnsChallenges, type Dns01Options } from '../../src/dns/dns01.js';
 import { updateTarget } from '../../src/dns/providers/rfc2136/index.js';
 import { requestCredentials } from '../../src/dns/providers/ovh/credentials.js';
-import { startBind9, type Bind9Lab } from '../../src/lab/bind9.js';
+import { startBind9, type Bind9Lab } from '../lab/bind9.js';
 import { startOvhFake, type OvhFake } from '../fakes/ovh-server.js';
 
 let lab: Bind9Lab;

@@ -1,4 +1,6 @@
 // Propagation on every authoritative nameserver, and cleanup of a crashed run, against real bind9s.
+import { dnsJournal } from '../../src/dns/journal.js';
+import { openStore } from '../../src/store/file-store.js';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,8 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupJournal, withDnsChallenges, type Dns01Options } from '../../src/dns/dns01.js';
-import { readJournal } from '../../src/dns/journal.js';
-import { startBind9, type Bind9Lab } from '../../src/lab/bind9.js';
+import { startBind9, type Bind9Lab } from '../lab/bind9.js';
 
 const labs: Bind9Lab[] = [];
 const dirs: string[] = [];
@@ -85,7 +86,8 @@ describe('cleanup journal', () => {
     labs.push(lab);
     const journalDir = mkdtempSync(join(tmpdir(), 'certfleet-dns-journal-'));
     dirs.push(journalDir);
-    const o = opts(lab, { journalDir, propagationTimeoutMs: 5000 });
+    // the child builds the journal of this state directory itself (options travel as JSON)
+    const o = { ...opts(lab, { propagationTimeoutMs: 5000 }), journalDir };
     const child = spawn(
       process.execPath,
       [
@@ -110,12 +112,12 @@ describe('cleanup journal', () => {
       );
     }
     expect(await lab.txt('_acme-challenge.crash.example.test')).toEqual(['left-behind']);
-    expect((await readJournal(journalDir)).map((e) => e.value)).toEqual(['left-behind']);
+    expect((await dnsJournal(openStore(journalDir)).read()).map((e) => e.value)).toEqual(['left-behind']);
 
-    expect(await cleanupJournal(journalDir, opts(lab))).toBe(1);
+    expect(await cleanupJournal(dnsJournal(openStore(journalDir)), opts(lab))).toBe(1);
     expect(await lab.txt('_acme-challenge.crash.example.test')).toEqual([]);
-    expect(await readJournal(journalDir)).toEqual([]);
-    expect(await cleanupJournal(journalDir, opts(lab))).toBe(0);
+    expect(await dnsJournal(openStore(journalDir)).read()).toEqual([]);
+    expect(await cleanupJournal(dnsJournal(openStore(journalDir)), opts(lab))).toBe(0);
   });
 
   it('leaves the values of a run still in progress', async () => {
@@ -124,8 +126,8 @@ describe('cleanup journal', () => {
     dirs.push(journalDir);
     const removed = await withDnsChallenges(
       [{ domain: 'busy.example.test', value: 'busy' }],
-      opts(lab, { journalDir }),
-      () => cleanupJournal(journalDir, opts(lab)),
+      opts(lab, { journal: dnsJournal(openStore(journalDir)) }),
+      () => cleanupJournal(dnsJournal(openStore(journalDir)), opts(lab)),
     );
     expect(removed).toBe(0);
     expect(await lab.txt('_acme-challenge.busy.example.test')).toEqual([]);

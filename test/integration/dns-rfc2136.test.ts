@@ -1,11 +1,12 @@
 // DNS-01 core + rfc2136 provider against a real bind9 (started here, stopped in afterAll).
+import { dnsJournal } from '../../src/dns/journal.js';
+import { openStore } from '../../src/store/file-store.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProvider, withDnsChallenges, type Dns01Options } from '../../src/dns/dns01.js';
-import { readJournal } from '../../src/dns/journal.js';
-import { randomTsigKey, startBind9, type Bind9Lab } from '../../src/lab/bind9.js';
+import { randomTsigKey, startBind9, type Bind9Lab } from '../lab/bind9.js';
 
 const k512 = randomTsigKey(`k512-${process.pid}`, 'hmac-sha512');
 let lab: Bind9Lab;
@@ -64,7 +65,7 @@ describe('withDnsChallenges + rfc2136', () => {
     );
     expect(seen.sort()).toEqual(['apex-value', 'foreign', 'wildcard-value']);
     expect(await lab.txt('_acme-challenge.example.test')).toEqual(['foreign']);
-    expect(await readJournal(stateDir)).toEqual([]);
+    expect(await dnsJournal(openStore(stateDir)).read()).toEqual([]);
     await other.cleanup(foreign, AbortSignal.timeout(5000));
     // already gone: tolerated
     await other.cleanup(foreign, AbortSignal.timeout(5000));
@@ -141,7 +142,7 @@ describe('withDnsChallenges + rfc2136', () => {
       }),
     ).rejects.toThrow('validation failed');
     expect(await lab.txt('_acme-challenge.boom.example.test')).toEqual([]);
-    expect(await readJournal(stateDir)).toEqual([]);
+    expect(await dnsJournal(openStore(stateDir)).read()).toEqual([]);
   });
 
   it('cleans up after an abort signal too', async () => {

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProvider, withDnsChallenges, type Dns01Options } from '../../src/dns/dns01.js';
 import { updateTarget } from '../../src/dns/providers/rfc2136/index.js';
-import { startBind9, type Bind9Lab } from '../../src/lab/bind9.js';
+import { startBind9, type Bind9Lab } from '../lab/bind9.js';
 import { startRoute53Fake, type Route53Fake } from '../fakes/route53-server.js';
 
 let lab: Bind9Lab;

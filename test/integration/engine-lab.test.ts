@@ -5,7 +5,7 @@
  */
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLab, type Lab } from '../../src/lab/index.js';
+import { startLab, type Lab } from '../lab/index.js';
 import type { Connection } from '../../src/connections/connection.js';
 import type { SshConnection } from '../../src/connections/ssh.js';
 import { defaultConnectionFactory } from '../../src/engine/connect.js';

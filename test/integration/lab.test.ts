@@ -9,8 +9,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { startLab, stopAllLabs, type Lab, type LabHost } from '../../src/lab/index.js';
-import { isAlive, run } from '../../src/lab/proc.js';
+import { startLab, stopAllLabs, type Lab, type LabHost } from '../lab/index.js';
+import { isAlive, run } from '../lab/proc.js';
 
 function ssh(lab: Lab, h: LabHost, cmd: string, knownHosts = lab.knownHostsFile) {
   return run('ssh', [
@@ -229,7 +229,7 @@ function childLab(script: string): { child: ReturnType<typeof spawn>; id: Promis
 describe('lab recovery', () => {
   it('a process that exits without stop() leaves nothing behind', async () => {
     const { child, id } = childLab(
-      `import('./src/lab/index.ts').then(async (m) => { const l = await m.startLab({ hosts: 2 }); console.log(l.id); setTimeout(() => process.exit(0), 100); })`,
+      `import('./test/lab/index.ts').then(async (m) => { const l = await m.startLab({ hosts: 2 }); console.log(l.id); setTimeout(() => process.exit(0), 100); })`,
     );
     const labId = await id;
     await new Promise((r) => child.once('exit', r));
@@ -241,7 +241,7 @@ describe('lab recovery', () => {
   it('stopAllLabs removes a lab whose process was killed', async () => {
     // A separate process starts a lab and is killed: no exit hook runs.
     const { child, id: started } = childLab(
-      `import('./src/lab/index.ts').then(async (m) => { const l = await m.startLab({ hosts: 2 }); console.log(l.id); setInterval(() => {}, 1000); })`,
+      `import('./test/lab/index.ts').then(async (m) => { const l = await m.startLab({ hosts: 2 }); console.log(l.id); setInterval(() => {}, 1000); })`,
     );
     const id = await started;
     child.kill('SIGKILL');

@@ -3,9 +3,10 @@
  * and a host-side fingerprint of paths (sha256 + mode + owner) to prove check mode writes nothing.
  */
 import { expect } from 'vitest';
+import type { Connection } from '../../src/connections/connection.js';
 import { SshConnection, type SshOptions } from '../../src/connections/ssh.js';
-import { renderString } from '../../src/engine/template.js';
-import type { Lab, LabHost } from '../../src/lab/index.js';
+import { renderString } from '../../src/template/render.js';
+import type { Lab, LabHost } from '../lab/index.js';
 import type { ModuleContext, ModuleDef, ModuleResult } from '../../src/modules/types.js';
 
 /** An SSH connection to a lab host with strict host-key checking. */
@@ -34,7 +35,7 @@ export interface CallOptions {
 /** Run a module the way the engine does: a ModuleContext built by hand. */
 export function callModule<P>(
   def: ModuleDef<P>,
-  conn: SshConnection,
+  conn: Connection,
   params: P,
   o: CallOptions = {},
 ): Promise<ModuleResult> {

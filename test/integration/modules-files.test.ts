@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SshConnection } from '../../src/connections/ssh.js';
 import { ModuleError } from '../../src/errors.js';
-import { startLab, type Lab, type LabHost } from '../../src/lab/index.js';
+import { startLab, type Lab, type LabHost } from '../lab/index.js';
 import { blockinfileModule } from '../../src/modules/blockinfile.js';
 import { commandModule } from '../../src/modules/command.js';
 import { copyModule } from '../../src/modules/copy.js';

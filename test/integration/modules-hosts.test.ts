@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SshConnection } from '../../src/connections/ssh.js';
-import { startLab, type Lab, type LabHost } from '../../src/lab/index.js';
+import { startLab, type Lab, type LabHost } from '../lab/index.js';
 import { serviceModule } from '../../src/modules/service.js';
 import { setupModule } from '../../src/modules/setup.js';
 import { tomcatAdapter } from '../../src/webservers/tomcat.js';
@@ -94,7 +94,7 @@ describe('setup', () => {
       certificates: ['/etc/ssl/certfleet/a.pem'],
     });
     expect(deb.nginx.pid).toBe(await byName('deb1').servicePid('nginx'));
-    expect(deb.apache2).toMatchObject({
+    expect(deb.apache).toMatchObject({
       installed: true,
       running: false,
       config: '/etc/apache2/apache2.conf',
@@ -111,7 +111,7 @@ describe('setup', () => {
       });
     else expect(deb.tomcat).toEqual({ installed: false, running: false, certificates: [] });
     const ubu = await ws('ubu1');
-    expect(ubu.apache2).toMatchObject({
+    expect(ubu.apache).toMatchObject({
       running: true,
       version: expect.stringMatching(/^2\.4\./),
       certificates: ['/etc/ssl/certfleet/b.pem'],
@@ -124,7 +124,7 @@ describe('setup', () => {
       certificates: ['/etc/haproxy/certs/c.pem'],
     });
     const rhel = await ws('rhel1');
-    expect([rhel.nginx.running, rhel.haproxy.running, rhel.apache2.running]).toEqual([true, true, false]);
+    expect([rhel.nginx.running, rhel.haproxy.running, rhel.apache.running]).toEqual([true, true, false]);
     const filtered = await callModule(setupModule, connOf('deb1'), { filter: 'ansible_distribution*' });
     expect(Object.keys(filtered.data!.ansible_facts as object).sort()).toEqual([
       'distribution',

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLab, type Lab } from '../../src/lab/index.js';
-import { selfSignedFiles } from '../../src/lab/pki.js';
+import { startLab, type Lab } from '../lab/index.js';
+import { selfSignedFiles } from '../lab/pki.js';
 import { certfleet } from './inventory-helpers.js';
 
 let lab: Lab;

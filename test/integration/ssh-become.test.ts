@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SshConnection } from '../../src/connections/ssh.js';
 import { ConnectionError, ModuleError } from '../../src/errors.js';
-import { startLab, type Lab, type LabHost } from '../../src/lab/index.js';
+import { startLab, type Lab, type LabHost } from '../lab/index.js';
 import { copyModule } from '../../src/modules/copy.js';
 import { redact } from '../../src/output/redact.js';
 import { callModule } from './module-helpers.js';

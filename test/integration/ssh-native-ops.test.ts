@@ -9,9 +9,10 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SshConnection } from '../../src/connections/ssh.js';
-import { startLab, type Lab, type LabHost } from '../../src/lab/index.js';
+import { startLab, type Lab, type LabHost } from '../lab/index.js';
 import { fileModule } from '../../src/modules/file.js';
-import { atomicWrite, remoteStat, type RemoteStat } from '../../src/modules/lib/remote-file.js';
+import { statPath, statPaths, type Attributes, type RemoteStat } from '../../src/files/stat.js';
+import { keepOwner, writeFile } from '../../src/files/write.js';
 import { codeAsset } from '../../src/paths.js';
 import { callModule, fingerprintPaths, labConnection } from './module-helpers.js';
 
@@ -20,8 +21,10 @@ let host: LabHost;
 let perl: SshConnection;
 let sh: SshConnection;
 const D = '/tmp/native-ops';
-// (a newline in a path is not supported by the stat format: one line per field)
+// quotes, %-escapes and newlines in names: the NUL-framed stat format reads every one back exactly
 const odd = `${D}/we ird'na%0Ame`;
+const nl = `${D}/new\nline`;
+const nlDir = `${D}/dir\nwith newline`;
 
 beforeAll(async () => {
   lab = await startLab({ hosts: [{ name: 'native1', distro: 'debian', services: [] }] });
@@ -34,6 +37,7 @@ beforeAll(async () => {
       `chmod 1777 ${D}/sticky; chmod 2750 ${D}/setgid`,
       `printf hello > ${D}/f; chmod 640 ${D}/f; : > ${D}/empty`,
       `printf x > '${odd.replace(/'/g, `'\\''`)}'`,
+      `printf n > '${nl}'; mkdir '${nlDir}'; printf i > '${nlDir}/f'; ln -s 'to\nwhere' ${D}/nllink`,
       `ln -s f ${D}/link; ln -s nowhere ${D}/dangling; mkfifo ${D}/fifo`,
       `printf o > ${D}/owned; chown nobody:nogroup ${D}/owned`,
       `printf u > ${D}/uid; chown 4242:4343 ${D}/uid`,
@@ -47,6 +51,18 @@ afterAll(async () => {
   await Promise.all([perl?.close(), sh?.close()]);
   await lab?.stop();
 });
+
+/** An atomic write as copy does it: an existing file keeps its mode and owner unless told otherwise. */
+async function atomicWrite(
+  c: SshConnection,
+  path: string,
+  content: Buffer | string,
+  a: Attributes & { existing?: RemoteStat },
+): Promise<void> {
+  const old = a.existing?.type === 'file' ? a.existing : undefined;
+  const f = { path, content, mode: a.mode ?? old?.mode ?? 0o644, owner: a.owner, group: a.group };
+  await writeFile(c, { ...f, keep: keepOwner(old, a) });
+}
 
 /** Both connections, labelled: the same operation runs on each. */
 const drivers = () =>
@@ -77,12 +93,14 @@ describe('the remote drivers', () => {
   it('auto picks Perl on a host that has it, sh when told; a native op replaces its script only there', async () => {
     expect(await driverName(perl)).toBe('perl');
     expect(await driverName(sh)).toBe('sh');
-    const native = { op: 'stat', args: [`${D}/f`, ''] };
+    const native = { op: 'stat', args: ['', '1', `${D}/f`] };
     const viaPerl = await perl.exec('exit 99', { shared: true, native });
     expect(viaPerl.code).toBe(0);
-    expect(viaPerl.stdout).toMatch(
-      /^path\|\/tmp\/native-ops\/f\nfile\|640\|root\|root\|[0-9a-f]{64} {2}-\n$/,
-    );
+    // seven NUL-terminated fields: path, type, mode, owner, group, "sha256  -\n", link target
+    const fields = viaPerl.stdout.split('\0');
+    expect(fields.slice(0, 5)).toEqual(['/tmp/native-ops/f', 'file', '640', 'root', 'root']);
+    expect(fields[5]).toMatch(/^[0-9a-f]{64} {2}-\n$/);
+    expect(fields.slice(6)).toEqual(['', '']);
     expect((await sh.exec('exit 99', { shared: true, native })).code).toBe(99);
     // not when the command had to be wrapped (here: a working directory)
     expect((await perl.exec('exit 99', { shared: true, native, cwd: '/' })).code).toBe(99);
@@ -105,11 +123,14 @@ describe('the remote drivers', () => {
       [`${D}/`, 'f'],
       [`${D}/f`, 'x'],
       ['/'],
+      [nl],
+      [nlDir, 'f'],
+      [`${D}/nllink`],
     ];
     const seen: RemoteStat[] = [];
     for (const [path, intoDir] of cases) {
-      const a = await remoteStat(sh, path, { intoDir });
-      const b = await remoteStat(perl, path, { intoDir });
+      const a = await statPath(sh, path, { intoDir });
+      const b = await statPath(perl, path, { intoDir });
       expect(b, `${path} ${intoDir ?? ''}`).toEqual(a);
       seen.push(b);
     }
@@ -130,12 +151,27 @@ describe('the remote drivers', () => {
       'file',
       'file',
       'directory',
+      'file',
+      'file',
+      'link',
     ]);
     expect(seen[6].mode).toBe(0o1777);
     expect(seen[7].mode).toBe(0o2750);
     expect(seen[8]).toMatchObject({ owner: 'nobody', group: 'nogroup' });
     expect(seen[9]).toMatchObject({ owner: 'UNKNOWN', group: 'UNKNOWN' });
     expect(seen[12].path).toBe(`${D}/f`);
+    expect(seen[15]).toMatchObject({ path: nl, type: 'file', mode: 0o644 });
+    expect(seen[16].path).toBe(`${nlDir}/f`);
+    expect(seen[17].linkTarget).toBe('to\nwhere');
+    // many paths in one round trip: the same records as one at a time
+    for (const [, c] of drivers())
+      expect(
+        await statPaths(
+          c,
+          cases.map(([p]) => p),
+          { intoDir: 'f' },
+        ),
+      ).toEqual(await Promise.all(cases.map(([p]) => statPath(c, p, { intoDir: 'f' }))));
   });
 
   it('mkdir (file state=directory): the same tree from both drivers; the same errors', async () => {
@@ -175,7 +211,7 @@ describe('the remote drivers', () => {
     const writes: {
       name: string;
       content: Buffer | string;
-      attrs: Parameters<typeof atomicWrite>[3];
+      attrs: Attributes;
       existing?: string;
     }[] = [
       { name: 'key', content: 'secret\n', attrs: { mode: 0o600 } },
@@ -199,7 +235,7 @@ describe('the remote drivers', () => {
           await host.exec(
             `mkdir -p ${dir} && rm -f ${q}${w.existing ? ` && printf old > ${q} && ${w.existing.replace(/F/g, q)}` : ''}`,
           );
-          const existing = await remoteStat(c, f);
+          const existing = await statPath(c, f);
           await atomicWrite(c, f, w.content, { ...w.attrs, existing });
           const bytes = await host.exec(`cat ${q} | od -An -c | md5sum`);
           results.push(

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SshConnection } from '../../src/connections/ssh.js';
 import { InterruptedError } from '../../src/errors.js';
-import { startLab, type Lab, type LabHost } from '../../src/lab/index.js';
+import { startLab, type Lab, type LabHost } from '../lab/index.js';
 import type { DriverKind } from '../../src/connections/remote-shell.js';
 import { labConnection } from './module-helpers.js';
 

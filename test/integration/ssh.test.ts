@@ -12,7 +12,7 @@ import { LocalConnection } from '../../src/connections/local.js';
 import { connectionFor } from '../../src/connections/factory.js';
 import { SshConnection } from '../../src/connections/ssh.js';
 import { ConfigError, ConnectionError, InterruptedError } from '../../src/errors.js';
-import { startLab, type Lab, type LabHost } from '../../src/lab/index.js';
+import { startLab, type Lab, type LabHost } from '../lab/index.js';
 
 let lab: Lab;
 let host: LabHost;

@@ -7,9 +7,12 @@ import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { ModuleError } from '../../errors.js';
 import { looksLikePrivateKey, unifiedDiff } from '../../output/diff.js';
-import type { FileDiff, ModuleContext, ModuleResult } from '../types.js';
+import type { FileDiff } from '../../output/diff.js';
+import type { ModuleContext, ModuleResult } from '../types.js';
 import { attributeSchema, fileAttributes, type AttributeParams } from './params.js';
-import { atomicWrite, attributesDiffer, remoteStat, setAttributes, type Attributes } from './remote-file.js';
+import { setAttributes } from '../../files/attributes.js';
+import { attributesDiffer, statPath, type Attributes } from '../../files/stat.js';
+import { keepOwner, writeFile } from '../../files/write.js';
 
 /** The parameters copy and template share: where the content goes and how. */
 export interface DeliverParams extends AttributeParams {
@@ -56,7 +59,7 @@ export async function deliver(ctx: ModuleContext<unknown>, d: Delivery): Promise
   if (endsWithSlash && !d.srcName)
     throw new ModuleError(`dest ${d.dest} is a directory: give src, or a file name in dest`);
   const dest = endsWithSlash ? posix.join(d.dest, d.srcName!) : d.dest;
-  const st = await remoteStat(ctx.conn, dest, {
+  const st = await statPath(ctx.conn, dest, {
     become: ctx.become,
     intoDir: endsWithSlash ? undefined : d.srcName,
   });
@@ -76,12 +79,19 @@ export async function deliver(ctx: ModuleContext<unknown>, d: Delivery): Promise
 
   if (changed && !ctx.check) {
     if (contentChanged) {
-      const { backupFile } = await atomicWrite(ctx.conn, st.path, d.content, {
-        ...attrs,
-        backup: d.backup,
-        become: ctx.become,
-        existing: st,
-      });
+      const old = st.type === 'file' ? st : undefined;
+      const { backupFile } = await writeFile(
+        ctx.conn,
+        {
+          path: st.path,
+          content: d.content,
+          mode: attrs.mode ?? old?.mode ?? 0o644,
+          owner: attrs.owner,
+          group: attrs.group,
+          keep: keepOwner(old, attrs),
+        },
+        { backup: d.backup, become: ctx.become },
+      );
       if (backupFile) data.backup_file = backupFile;
     } else await setAttributes(ctx.conn, st.path, attrs, ctx.become);
   }

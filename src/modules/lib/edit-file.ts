@@ -2,11 +2,15 @@
  * Shared body of lineinfile and blockinfile: read the file (stat + bytes, one round trip), compute
  * the edit on the control node, diff, and write it back atomically keeping mode and owner.
  */
+import { setAttributes } from '../../files/attributes.js';
+import { joinLines, splitLines, type TextLines } from '../../files/lines.js';
+import { readRemoteFile } from '../../files/read.js';
+import { attributesDiffer, type Attributes } from '../../files/stat.js';
+import { keepOwner, writeFile } from '../../files/write.js';
 import { ModuleError } from '../../errors.js';
 import { unifiedDiff } from '../../output/diff.js';
 import type { ModuleContext, ModuleResult } from '../types.js';
 import { attributeSchema, fileAttributes, type AttributeParams } from './params.js';
-import { atomicWrite, attributesDiffer, remoteRead, setAttributes, type Attributes } from './remote-file.js';
 
 /** Parameters lineinfile and blockinfile share: the file, where to insert, creation, attributes. */
 export interface EditParams extends AttributeParams {
@@ -42,20 +46,14 @@ export function editOptions(p: EditParams): Parameters<typeof editFile>[2] {
   };
 }
 
-/** Where a new line/block goes when its anchor is not found. */
-export interface InsertAt {
-  insertafter?: string;
-  insertbefore?: string;
-}
-
-/** Edit `path` with `edit(lines)`; `create` allows a missing file (edited as empty). */
+/** Edit `path` with `edit(text)`; `create` allows a missing file (edited as empty). */
 export async function editFile(
   ctx: ModuleContext<unknown>,
   path: string,
   opts: Attributes & { create?: boolean; backup?: boolean; absentOk?: boolean },
-  edit: (lines: string[]) => { lines: string[]; msg: string },
+  edit: (text: TextLines) => { text: TextLines; msg: string },
 ): Promise<ModuleResult> {
-  const { stat, text } = await remoteRead(ctx.conn, path, ctx.become);
+  const { stat, text } = await readRemoteFile(ctx.conn, path, ctx.become);
   if (stat.type !== 'file' && stat.type !== 'absent')
     throw new ModuleError(`${path} is a ${stat.type}, not a regular file`);
   if (stat.type === 'absent' && opts.absentOk)
@@ -63,9 +61,8 @@ export async function editFile(
   if (stat.type === 'absent' && !opts.create)
     throw new ModuleError(`${path} does not exist (use create: true to create it)`);
   const before = text ?? '';
-  const lines = before === '' ? [] : before.replace(/\n$/, '').split('\n');
-  const { lines: out, msg } = edit(lines);
-  const after = out.length ? `${out.join('\n')}\n` : '';
+  const { text: out, msg } = edit(splitLines(before));
+  const after = joinLines(out);
   const contentChanged = after !== before || stat.type === 'absent';
   const attrs: Attributes = { mode: opts.mode, owner: opts.owner, group: opts.group };
   const attrsChanged = !contentChanged && attributesDiffer(stat, attrs);
@@ -73,12 +70,18 @@ export async function editFile(
   const data: Record<string, unknown> = { path };
   if (changed && !ctx.check) {
     if (contentChanged) {
-      const { backupFile } = await atomicWrite(ctx.conn, path, after, {
-        ...attrs,
-        backup: opts.backup,
-        become: ctx.become,
-        existing: stat,
-      });
+      const { backupFile } = await writeFile(
+        ctx.conn,
+        {
+          path,
+          content: after,
+          mode: attrs.mode ?? (stat.type === 'file' ? stat.mode! : 0o644),
+          owner: attrs.owner,
+          group: attrs.group,
+          keep: keepOwner(stat, attrs),
+        },
+        { backup: opts.backup, become: ctx.become },
+      );
       if (backupFile) data.backup_file = backupFile;
     } else await setAttributes(ctx.conn, path, attrs, ctx.become);
   }
@@ -88,31 +91,4 @@ export async function editFile(
     diff: ctx.diff && contentChanged ? [unifiedDiff(path, before, after)] : undefined,
     data,
   };
-}
-
-/** Compile a user regexp with a clear error (Python and JS syntax agree on the common subset). */
-export function userRegExp(source: string, param: string): RegExp {
-  try {
-    return new RegExp(source);
-  } catch (err) {
-    throw new ModuleError(
-      `${param}: invalid regular expression ${JSON.stringify(source)}: ${(err as Error).message}`,
-    );
-  }
-}
-
-/** Index at which to insert given insertafter/insertbefore (last match wins, like Ansible). */
-export function insertIndex(lines: string[], at: InsertAt): number {
-  if (at.insertbefore !== undefined) {
-    if (at.insertbefore === 'BOF') return 0;
-    const re = userRegExp(at.insertbefore, 'insertbefore');
-    const i = lines.findLastIndex((l) => re.test(l));
-    return i >= 0 ? i : lines.length;
-  }
-  if (at.insertafter !== undefined && at.insertafter !== 'EOF') {
-    const re = userRegExp(at.insertafter, 'insertafter');
-    const i = lines.findLastIndex((l) => re.test(l));
-    return i >= 0 ? i + 1 : lines.length;
-  }
-  return lines.length;
 }

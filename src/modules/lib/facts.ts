@@ -2,7 +2,8 @@
  * The facts script (one round trip: sent on stdin to `sh -s`) and the parser of its `kind|...` lines.
  * Web server knowledge comes from the adapters, so facts and the service module probe the same paths.
  */
-import { probePrelude, webServers, type WebServerName } from '../../webservers/adapter.js';
+import { probePrelude, webServers } from '../../webservers/adapter.js';
+import type { WebServerKind } from '../../webservers/kind.js';
 
 /** What setup reports about one web server. */
 export interface WebServerFacts {
@@ -28,7 +29,7 @@ export interface HostFacts {
   service_mgr: string;
   kernel: string;
   architecture: string;
-  certfleet_webservers: Record<WebServerName, WebServerFacts>;
+  certfleet_webservers: Record<WebServerKind, WebServerFacts>;
 }
 
 /** The shell script that gathers everything. */
@@ -44,7 +45,7 @@ export function factsScript(): string {
     'echo "kernel|$(uname -r)"; echo "arch|$(uname -m)"',
   ];
   const ws = webServers.map((w) => {
-    const tag = `ws|${w.name}|`;
+    const tag = `ws|${w.kind}|`;
     return [
       '(',
       probePrelude(w),
@@ -81,10 +82,10 @@ export function parseFacts(stdout: string): HostFacts {
   const one: Record<string, string> = {};
   const servers = Object.fromEntries(
     webServers.map((w) => [
-      w.name,
+      w.kind,
       { installed: false, running: false, certificates: [] as string[], lines: [] as string[] },
     ]),
-  ) as Record<WebServerName, WebServerFacts & { lines: string[] }>;
+  ) as Record<WebServerKind, WebServerFacts & { lines: string[] }>;
   for (const line of stdout.split('\n')) {
     const [kind, ...rest] = line.split('|');
     if (kind === 'os')
@@ -94,19 +95,19 @@ export function parseFacts(stdout: string): HostFacts {
         .replace(/^["']|["']$/g, '');
     else if (kind === 'rel') rel[rest[0]] = rest.slice(1).join('|');
     else if (kind === 'ws') {
-      const s = servers[rest[0] as WebServerName];
+      const s = servers[rest[0] as WebServerKind];
       const value = rest.slice(2).join('|');
       if (!s) continue;
       if (rest[1] === 'bin') Object.assign(s, { installed: true, binary: value });
       else if (rest[1] === 'version')
-        s.version = webServers.find((w) => w.name === rest[0])!.versionPattern.exec(value)?.[1];
+        s.version = webServers.find((w) => w.kind === rest[0])!.versionPattern.exec(value)?.[1];
       else if (rest[1] === 'config') s.config = value;
       else if (rest[1] === 'pid') Object.assign(s, { running: true, pid: Number(value) });
       else if (rest[1] === 'cert') s.lines.push(value);
     } else if (kind) one[kind] = rest.join('|');
   }
   for (const w of webServers) {
-    const s = servers[w.name];
+    const s = servers[w.kind];
     s.certificates = w.certPaths(s.lines);
     delete (s as Partial<typeof s>).lines;
   }

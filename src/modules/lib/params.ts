@@ -1,9 +1,10 @@
 /**
  * Parameter checks shared by the host modules: schema validation (unknown keys fail, also in check
- * mode) and Ansible's `mode` forms.
+ * mode) and the mode/owner/group parameters.
  */
 import { validateWith, validatorFor } from '../../config/validate.js';
 import { ModuleError, formatIssue } from '../../errors.js';
+import { parseMode } from '../../files/mode.js';
 import type { ModuleContext, ModuleDef } from '../types.js';
 
 /** Validate `ctx.params` against the module's schema; every problem is listed in one ModuleError. */
@@ -30,20 +31,6 @@ export const attributeSchema = {
   group: { type: ['string', 'integer'] },
 } as const;
 
-/**
- * Parse a file mode. Strings are octal (`'0644'`, `'644'`). Integers are read as the octal digits the
- * user typed: YAML 1.2 turns `mode: 0644` into the decimal 644, and that is what people write.
- */
-export function parseMode(value: string | number | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const text = typeof value === 'number' ? String(value) : value.trim();
-  if (!/^0?[0-7]{3,4}$/.test(text) && !/^0o[0-7]{3,4}$/.test(text))
-    throw new ModuleError(
-      `mode ${JSON.stringify(value)} is not an octal mode such as '0644' (quote it in YAML)`,
-    );
-  return parseInt(text.replace(/^0o/, ''), 8);
-}
-
 /** AttributeParams parsed once. */
 export function fileAttributes(p: AttributeParams): {
   mode?: number;
@@ -55,9 +42,4 @@ export function fileAttributes(p: AttributeParams): {
     owner: p.owner === undefined ? undefined : String(p.owner),
     group: p.group === undefined ? undefined : String(p.group),
   };
-}
-
-/** `0644`-style text of a mode, as stat/chmod use it. */
-export function modeText(mode: number): string {
-  return mode.toString(8).padStart(4, '0');
 }

@@ -27,7 +27,7 @@ echo "manager|$MGR"
 
 function configTest(w?: WebServerAdapter): string {
   if (!w) return 'true';
-  return `{ out=$(${w.configTest}) || { echo "config test failed (${w.name}): $out" >&2; exit 3; }; }`;
+  return `{ out=$(${w.configTest}) || { echo "config test failed (${w.kind}): $out" >&2; exit 3; }; }`;
 }
 
 function wait(what: 'up' | 'down' | 'newpid'): string {

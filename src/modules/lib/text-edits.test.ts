@@ -2,9 +2,9 @@ import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { unifiedDiff } from '../../output/diff.js';
 import { applyBlock } from '../blockinfile.js';
-import { insertIndex } from './edit-file.js';
+import { insertIndex } from '../../files/managed-block.js';
 import { parseFacts } from './facts.js';
-import { parseMode } from './params.js';
+import { parseMode } from '../../files/mode.js';
 import { splitWords } from './run-command.js';
 
 describe('parseMode', () => {
@@ -15,7 +15,7 @@ describe('parseMode', () => {
     expect(parseMode('0o755')).toBe(0o755);
     expect(parseMode(undefined)).toBeUndefined();
     expect(() => parseMode('u+rw')).toThrow(
-      `mode "u+rw" is not an octal mode such as '0644' (quote it in YAML)`,
+      `invalid mode "u+rw" (not an octal mode such as '0644'; quote it in YAML)`,
     );
     expect(() => parseMode(999)).toThrow(/not an octal mode/);
   });
@@ -40,11 +40,11 @@ describe('splitWords', () => {
 describe('insertIndex', () => {
   const lines = ['a', 'b', 'a', 'c'];
   it('uses the last match, BOF/EOF, and EOF when nothing matches', () => {
-    expect(insertIndex(lines, { insertafter: '^a' })).toBe(3);
-    expect(insertIndex(lines, { insertbefore: '^a' })).toBe(2);
-    expect(insertIndex(lines, { insertbefore: 'BOF' })).toBe(0);
-    expect(insertIndex(lines, { insertafter: 'EOF' })).toBe(4);
-    expect(insertIndex(lines, { insertafter: '^zzz' })).toBe(4);
+    expect(insertIndex(lines, { after: '^a' })).toBe(3);
+    expect(insertIndex(lines, { before: '^a' })).toBe(2);
+    expect(insertIndex(lines, { before: 'BOF' })).toBe(0);
+    expect(insertIndex(lines, { after: 'EOF' })).toBe(4);
+    expect(insertIndex(lines, { after: '^zzz' })).toBe(4);
   });
 });
 
